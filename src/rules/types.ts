@@ -1,0 +1,59 @@
+import type { CompiledExpression } from '../mapping/compile-expression.ts'
+import type { SourceConfig } from '../sources/types.ts'
+import type { TargetPreset } from '../targets/types.ts'
+
+/** Where a definition came from, for error messages and the explain trace. */
+export interface Origin {
+  file: string
+  line: number
+  col: number
+}
+
+export interface RetryPolicy {
+  /** total attempts including the first */
+  attempts: number
+  backoffMs: number
+  maxBackoffMs: number
+}
+
+export interface SourceDefinition extends SourceConfig {
+  origin: Origin
+}
+
+export interface TargetDefinition {
+  name: string
+  type: string
+  preset: TargetPreset
+  /** preset-specific options, validated by the preset's schema */
+  options: Record<string, unknown>
+  cooldownMs: number
+  /** JSONata over the envelope; null = the target's name */
+  cooldownKey: CompiledExpression | null
+  retry: RetryPolicy
+  timeoutMs: number
+  origin: Origin
+}
+
+export interface RouteDefinition {
+  name: string
+  sources: string[]
+  /** null = always */
+  when: CompiledExpression | null
+  /** null = each preset's default map */
+  map: CompiledExpression | null
+  to: string[]
+  origin: Origin
+}
+
+/** An immutable, fully validated and compiled rule set. Swapped as a whole on reload. */
+export interface RuleSet {
+  /** content hash of the rule files that produced it */
+  version: string
+  sources: ReadonlyMap<string, SourceDefinition>
+  targets: ReadonlyMap<string, TargetDefinition>
+  routes: readonly RouteDefinition[]
+  /** routes in file order, per source name */
+  routesBySource: ReadonlyMap<string, readonly RouteDefinition[]>
+  /** every secret value (source secrets, secret target options), for masking */
+  secretValues: readonly string[]
+}

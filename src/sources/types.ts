@@ -1,0 +1,47 @@
+import type { z } from 'zod'
+import type { PackageView, PushView } from '../envelope.ts'
+
+/** What the HTTP layer hands to a source type: raw bytes, never re-serialised. */
+export interface InboundRequest {
+  method: string
+  /** lower-cased header names */
+  headers: Record<string, string>
+  query: Record<string, string>
+  rawBody: Buffer
+}
+
+/** A source as declared in the rule files, after `${VAR}` expansion. */
+export interface SourceConfig {
+  name: string
+  type: string
+  /** any one of them verifies (rotation); empty only when `verify: none` */
+  secrets: string[]
+  /** type-specific options, already validated by the type's `optionsSchema` */
+  options: Record<string, unknown>
+}
+
+/** What a source type reads out of a verified request. */
+export interface ParsedEvent {
+  /** the sender's event name (`push`, `Push Hook`, `repo:push`, ...) */
+  event: string
+  /** the sender's delivery id (wire-formats 1.11), or null when the sender has none */
+  deliveryId: string | null
+  /** a ping/test event: answered 200, triggers nothing */
+  ping: boolean
+  /** parsed JSON, the decoded `payload` field of a form post, or the form fields */
+  body: unknown
+  /** normalized pushes: empty when not a ref push; Bitbucket yields one per change */
+  pushes: PushView[]
+  package: PackageView | null
+}
+
+/** One source type (github, gitlab, ...): verify + parse + normalize. Pure: no I/O. */
+export interface SourceType {
+  readonly type: string
+  /** schema of the type-specific options a rule file may set (besides type/secret/secrets/verify) */
+  readonly optionsSchema: z.ZodType<Record<string, unknown>>
+  /** @throws VerificationError when authenticity cannot be established */
+  verify(req: InboundRequest, source: SourceConfig): void
+  /** @throws BodyError when the body cannot be parsed for its content type */
+  parse(req: InboundRequest, source: SourceConfig): ParsedEvent
+}

@@ -1,0 +1,27 @@
+import type { z } from 'zod'
+
+/** A fully rendered HTTP request: what the queue stores and every attempt sends, byte for byte. */
+export interface OutboundRequest {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** One target preset (bitrise, gitlab, ...): options schema + request builder. Pure: no I/O. */
+export interface TargetPreset<Options extends Record<string, unknown> = Record<string, unknown>> {
+  readonly type: string
+  /** schema of the preset-specific options (besides type/cooldown/cooldown_key/retry/timeout) */
+  readonly optionsSchema: z.ZodType<Options>
+  /** option names whose values are secrets: masked in logs, API responses and dry runs */
+  readonly secretOptions: readonly string[]
+  /** JSONata used when a route gives no `map` (documented in the README) */
+  readonly defaultMap: string
+  /** cooldown applied when the target declares none (myget: 5m) */
+  readonly defaultCooldownMs: number
+  /**
+   * Turns the route's mapped value into the exact request for this CI system.
+   * @throws MappingError naming the missing or invalid field when `mapped` does not satisfy the preset
+   */
+  buildRequest(mapped: unknown, options: Options): OutboundRequest
+}
