@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { createServer, connect } from 'node:net'
+import { HookyardError } from './errors.ts'
+
+export interface RedisServerOptions {
+  /** data directory (AOF lives here) */
+  dir: string
+  /** 0 = pick a free loopback port */
+  port?: number
+  /** redis-server binary; default: the one on PATH */
+  binary?: string
+  startTimeoutMs?: number
+}
+
+export interface RedisServerHandle {
+  url: string
+  port: number
+  pid: number
+  /** stops the server (SIGTERM, then SIGKILL after a grace period) */
+  stop(): Promise<void>
+}
+
+const HOW_TO_GET_REDIS =
+  'hookyard needs Redis. Install redis-server (e.g. `apt-get install redis-server`, `brew install redis`), ' +
+  'set REDIS_URL to an existing Redis, or run `docker compose up`.'
+
+/**
+ * Starts a private redis-server on loopback with AOF on and `noeviction` (product.md section 7).
+ * @throws HookyardError `REDIS_NOT_FOUND` when no redis-server binary can be started
+ */
+export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerHandle> {
+  mkdirSync(options.dir, { recursive: true })
+  const port = options.port && options.port > 0 ? options.port : await findFreePort()
+  const child = spawn(
+    options.binary ?? 'redis-server',
+    [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', options.dir,
+      '--appendonly', 'yes',
+      '--appendfsync', 'everysec',
+      '--save', '',
+      '--maxmemory-policy', 'noeviction',
+      '--daemonize', 'no',
+      '--protected-mode', 'yes',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] }
+  )
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)))
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)))
+
+  await waitForStart(child, port, options.startTimeoutMs ?? 10_000, () => output)
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: child.pid ?? -1,
+    stop: () => stopChild(child),
+  }
+}
+
+async function waitForStart(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
+  const spawnError = new Promise<never>((_, reject) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'ENOENT'
+          ? new HookyardError('REDIS_NOT_FOUND', `redis-server was not found on PATH. ${HOW_TO_GET_REDIS}`)
+          : err
+      )
+    })
+    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}: ${output()}`)))
+  })
+  const deadline = Date.now() + timeoutMs
+  const ready = (async () => {
+    while (Date.now() < deadline) {
+      if (await canConnect(port)) {
+        return
+      }
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    throw new Error(`redis-server did not start within ${timeoutMs} ms: ${output()}`)
+  })()
+  try {
+    await Promise.race([ready, spawnError])
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw err
+  }
+  spawnError.catch(() => undefined)
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve()
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
