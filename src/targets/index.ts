@@ -1,4 +1,17 @@
+import { bitrisePreset } from './bitrise.ts'
+import { buildmasterPreset } from './buildmaster.ts'
+import { gitlabPreset } from './gitlab.ts'
+import { httpPreset } from './http.ts'
+import { mygetPreset } from './myget.ts'
+import { travisPreset } from './travis.ts'
 import type { TargetPreset } from './types.ts'
 
 /** Every target preset, by name. Adding a preset is one new file plus one line here. */
-export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, TargetPreset>([])
+export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, TargetPreset>([
+  ['buildmaster', buildmasterPreset],
+  ['bitrise', bitrisePreset],
+  ['gitlab', gitlabPreset],
+  ['travis', travisPreset],
+  ['myget', mygetPreset],
+  ['http', httpPreset],
+])

@@ -1,0 +1,37 @@
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.hookyard/'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // a dropped promise in a worker is a lost delivery
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      curly: ['error', 'multi-line'],
+    },
+  },
+  {
+    // the pure core: no HTTP framework, queue, Redis client or logger
+    files: ['src/sources/**', 'src/targets/**', 'src/mapping/**', 'src/routing/**', 'src/rules/**', 'src/delivery/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['hono', '@hono/node-server', 'bullmq', 'ioredis', 'pino'], patterns: ['../http/*', '../queue/*'] },
+      ],
+    },
+  },
+  {
+    // bullmq stays inside queue/ (and the composition root)
+    files: ['src/**'],
+    ignores: ['src/queue/**', 'src/start-hookyard.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['bullmq'] }],
+    },
+  }
+)

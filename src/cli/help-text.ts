@@ -1,0 +1,24 @@
+/** The `hookyard --help` text; the README quotes it verbatim. */
+export const HELP_TEXT = `Usage: hookyard <command> [options]
+
+Commands:
+  serve [--rules DIR] [--port N] [--role all|ingest|worker]
+                     run the relay (npm start runs "hookyard serve")
+  check [DIR]        validate the rule files in DIR (default: $RULES_DIR or ./rules);
+                     exit 0 when valid, 1 with "file:line:col message" lines otherwise
+  help               show this help
+
+Options:
+  --rules DIR        rules directory (overrides RULES_DIR)
+  --port N           HTTP port (overrides PORT, default 8080)
+  --role ROLE        all (default): accept webhooks and deliver; ingest: only accept;
+                     worker: only deliver (overrides HOOKYARD_ROLE)
+  -h, --help         show this help
+  -v, --version      print the version
+
+Environment:
+  PORT, HOST, REDIS_URL, RULES_DIR, LOG_LEVEL, HOOKYARD_ADMIN_TOKEN, MAX_BODY_BYTES,
+  HOOKYARD_ROLE, HOOKYARD_PREFIX, HOOKYARD_DATA_DIR, DEDUP_WINDOW, RETENTION,
+  WORKER_CONCURRENCY (see README.md). Without REDIS_URL, serve starts a private
+  redis-server from PATH with its data under ./.hookyard/redis.
+`

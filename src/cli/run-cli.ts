@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util'
+import { checkCommand } from './check-command.ts'
+import { HELP_TEXT } from './help-text.ts'
+import { serveCommand } from './serve-command.ts'
+import { readVersion } from './version.ts'
+
+/** Entry point of `npx hookyard`: the only place besides commands that reads process.env. Returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        rules: { type: 'string' },
+        port: { type: 'string' },
+        role: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+  } catch (err) {
+    process.stderr.write(`hookyard: ${(err as Error).message}\n\n${HELP_TEXT}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  const [command, ...rest] = positionals
+  if (values.version) {
+    process.stdout.write(`${readVersion()}\n`)
+    return 0
+  }
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(HELP_TEXT)
+    return 0
+  }
+  const env = process.env
+  switch (command) {
+    case 'serve':
+      return serveCommand({ port: values.port, rules: values.rules, role: values.role }, env, readVersion())
+    case 'check':
+      return checkCommand(rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules', env, process.stdout)
+    default:
+      process.stderr.write(`hookyard: unknown command ${JSON.stringify(command)}\n\n${HELP_TEXT}`)
+      return 2
+  }
+}

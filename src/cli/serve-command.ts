@@ -1,0 +1,49 @@
+import { loadConfig, type ConfigFlags } from '../config.ts'
+import { ConfigError, HookyardError, RuleError } from '../errors.ts'
+import { createLogger } from '../logger.ts'
+import { startHookyard } from '../start-hookyard.ts'
+
+/** EX_CONFIG from sysexits.h: the configuration is wrong, restarting will not help. */
+const EXIT_CONFIG = 78
+
+/** `hookyard serve`: runs until SIGTERM/SIGINT, then shuts down gracefully. */
+export async function serveCommand(flags: ConfigFlags, env: Record<string, string | undefined>, version: string): Promise<number> {
+  let config
+  try {
+    config = loadConfig(env, flags)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      return EXIT_CONFIG
+    }
+    throw err
+  }
+  const logger = createLogger({ level: config.logLevel })
+  logger.info({ version, role: config.role, redis: config.redisUrl ? 'REDIS_URL' : 'embedded' }, 'hookyard starting')
+  let running
+  try {
+    running = await startHookyard({ config, logger, env, version })
+  } catch (err) {
+    if (err instanceof RuleError) {
+      process.stderr.write(`${err.message}\n`)
+      logger.fatal({ problems: err.problems.length }, 'rules invalid; not starting')
+      return EXIT_CONFIG
+    }
+    const message = err instanceof HookyardError || err instanceof Error ? err.message : String(err)
+    process.stderr.write(`hookyard: ${message}\n`)
+    logger.fatal({ err }, 'start failed')
+    return 1
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'signal received')
+      running.stop().then(resolve, (err: unknown) => {
+        logger.error({ err }, 'shutdown failed')
+        resolve()
+      })
+    }
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  })
+  return 0
+}

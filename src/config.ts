@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import { ConfigError } from './errors.ts'
+import { parseDuration } from './rules/parse-duration.ts'
+
+export const ROLES = ['all', 'ingest', 'worker'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Everything the process needs, parsed once from the environment and flags, then passed down. */
+export interface Config {
+  port: number
+  host: string
+  /** null: start the embedded private redis-server */
+  redisUrl: string | null
+  rulesDir: string
+  logLevel: string
+  adminToken: string | null
+  maxBodyBytes: number
+  role: Role
+  /** where the embedded redis-server keeps its data */
+  dataDir: string
+  /** Redis key prefix; wrapped in braces so every key shares one Cluster hash slot */
+  redisPrefix: string
+  dedupWindowMs: number
+  workerConcurrency: number
+  /** how long event and delivery records are kept */
+  retentionMs: number
+}
+
+/** Command-line flags; they override the environment. */
+export interface ConfigFlags {
+  port?: string | undefined
+  rules?: string | undefined
+  role?: string | undefined
+}
+
+const durationMs = z.string().transform((value, ctx) => {
+  try {
+    return parseDuration(value)
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message })
+    return z.NEVER
+  }
+})
+
+const intString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+
+const schema = z.object({
+  PORT: intString(0, 65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  RULES_DIR: z.string().min(1).default('./rules'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOOKYARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  MAX_BODY_BYTES: intString(1, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  HOOKYARD_ROLE: z.enum(ROLES).default('all'),
+  HOOKYARD_DATA_DIR: z.string().min(1).default('./.hookyard'),
+  HOOKYARD_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('hookyard'),
+  DEDUP_WINDOW: durationMs.default(24 * 3600_000),
+  WORKER_CONCURRENCY: intString(1, 10_000).default(50),
+  RETENTION: durationMs.default(7 * 24 * 3600_000),
+})
+
+/**
+ * Parses the environment and flags; pure (reads only its arguments).
+ * @throws ConfigError listing every invalid key at once
+ */
+export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
+  const merged: Record<string, string> = {}
+  for (const [key, value] of Object.entries(env)) {
+    if (key in schema.shape && value !== undefined && value !== '') {
+      merged[key] = value
+    }
+  }
+  if (flags.port !== undefined) merged['PORT'] = flags.port
+  if (flags.rules !== undefined) merged['RULES_DIR'] = flags.rules
+  if (flags.role !== undefined) merged['HOOKYARD_ROLE'] = flags.role
+
+  const parsed = schema.safeParse(merged)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const c = parsed.data
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    redisUrl: c.REDIS_URL ?? null,
+    rulesDir: c.RULES_DIR,
+    logLevel: c.LOG_LEVEL,
+    adminToken: c.HOOKYARD_ADMIN_TOKEN ?? null,
+    maxBodyBytes: c.MAX_BODY_BYTES,
+    role: c.HOOKYARD_ROLE,
+    dataDir: c.HOOKYARD_DATA_DIR,
+    redisPrefix: c.HOOKYARD_PREFIX,
+    dedupWindowMs: c.DEDUP_WINDOW,
+    workerConcurrency: c.WORKER_CONCURRENCY,
+    retentionMs: c.RETENTION,
+  }
+}

@@ -1,0 +1,121 @@
+import type { Redis } from 'ioredis'
+import type { Keys } from './keys.ts'
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
+
+export interface ClaimResult {
+  /** the id the event is stored under: a new one, or the original on a repeat */
+  eventId: string
+  state: 'new' | 'pending' | 'accepted'
+}
+
+export interface DeliveryLog {
+  /** Atomically claims a sender delivery id for the dedup window; a repeat returns the original event. */
+  claimEvent(source: string, deliveryKey: string, eventId: string, windowMs: number): Promise<ClaimResult>
+  /** Stores the event and its deliveries in one transaction. */
+  writeEvent(event: EventRecord, deliveries: DeliveryRecord[]): Promise<void>
+  markAccepted(eventId: string): Promise<void>
+  recordAttempt(deliveryId: string, attempt: AttemptRecord, status: DeliveryStatus, error: string | null): Promise<void>
+  getEvent(id: string): Promise<EventRecord | null>
+  getDelivery(id: string): Promise<DeliveryRecord | null>
+  listAttempts(deliveryId: string): Promise<AttemptRecord[]>
+}
+
+/**
+ * SET NX claims the id; when it already exists, return the original event id and whether
+ * that event was fully accepted (a half-stored event from a failed earlier try is resumed).
+ */
+const CLAIM_SCRIPT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {ARGV[1], '"new"'}
+end
+local original = redis.call('GET', KEYS[1])
+local state = redis.call('HGET', ARGV[3] .. original, 'state')
+return {original, state or '"pending"'}
+`
+
+export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number): DeliveryLog {
+  const eventKeyPrefix = keys.event('')
+  return {
+    async claimEvent(source, deliveryKey, eventId, windowMs) {
+      const [id, state] = (await redis.eval(
+        CLAIM_SCRIPT,
+        1,
+        keys.dedup(source, deliveryKey),
+        eventId,
+        String(windowMs),
+        eventKeyPrefix
+      )) as [string, string]
+      return { eventId: id, state: JSON.parse(state) as ClaimResult['state'] }
+    },
+
+    async writeEvent(event, deliveries) {
+      const now = Date.parse(event.received_at)
+      const tx = redis.multi()
+      tx.hset(keys.event(event.id), serialize(event))
+      tx.pexpire(keys.event(event.id), retentionMs)
+      tx.zadd(keys.events, now, event.id)
+      for (const d of deliveries) {
+        tx.hset(keys.delivery(d.id), serialize(d))
+        tx.pexpire(keys.delivery(d.id), retentionMs)
+        tx.zadd(keys.deliveries, now, d.id)
+      }
+      tx.zremrangebyscore(keys.events, '-inf', now - retentionMs)
+      tx.zremrangebyscore(keys.deliveries, '-inf', now - retentionMs)
+      await tx.exec()
+    },
+
+    async markAccepted(eventId) {
+      await redis.hset(keys.event(eventId), 'state', JSON.stringify('accepted'))
+    },
+
+    async recordAttempt(deliveryId, attempt, status, error) {
+      await redis
+        .multi()
+        .rpush(keys.attempts(deliveryId), JSON.stringify(attempt))
+        .pexpire(keys.attempts(deliveryId), retentionMs)
+        .hset(keys.delivery(deliveryId), {
+          status,
+          attempts_made: attempt.attempt,
+          updated_at: attempt.at,
+          error: JSON.stringify(error),
+        })
+        .exec()
+    },
+
+    async getEvent(id) {
+      const raw = await redis.hgetall(keys.event(id))
+      return Object.keys(raw).length === 0 ? null : (deserialize(raw) as unknown as EventRecord)
+    },
+
+    async getDelivery(id) {
+      const raw = await redis.hgetall(keys.delivery(id))
+      return Object.keys(raw).length === 0 ? null : (deserialize(raw) as unknown as DeliveryRecord)
+    },
+
+    async listAttempts(deliveryId) {
+      const raw = await redis.lrange(keys.attempts(deliveryId), 0, -1)
+      return raw.map((line) => JSON.parse(line) as AttemptRecord)
+    },
+  }
+}
+
+/** Hash fields hold JSON, so numbers, nulls and nested values come back as they went in. */
+function serialize(record: object): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(record)) {
+    out[k] = JSON.stringify(v)
+  }
+  return out
+}
+
+function deserialize(raw: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(raw)) {
+    try {
+      out[k] = JSON.parse(v)
+    } catch {
+      out[k] = v // tolerate a field written by hand
+    }
+  }
+  return out
+}

@@ -1,0 +1,49 @@
+import type { RouteOutcome } from '../routing/plan-deliveries.ts'
+import type { OutboundRequest } from '../targets/types.ts'
+
+export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'failed'
+
+/** What is kept of one inbound event. */
+export interface EventRecord {
+  id: string
+  source: string
+  type: string
+  event: string
+  /** the sender's delivery id (or the body hash used for dedup) */
+  delivery: string
+  received_at: string
+  rules_version: string
+  routes: RouteOutcome[]
+  deliveries: string[]
+  /** accepted = every delivery is stored and queued */
+  state: 'pending' | 'accepted'
+}
+
+export interface DeliveryRecord {
+  id: string
+  event: string
+  route: string
+  target: string
+  status: DeliveryStatus
+  created_at: string
+  updated_at: string
+  rules_version: string
+  attempts_made: number
+  max_attempts: number
+  /** the exact request every attempt sends (null when the mapping failed) */
+  request: OutboundRequest | null
+  error: string | null
+}
+
+export interface AttemptRecord {
+  attempt: number
+  at: string
+  duration_ms: number
+  /** HTTP status, or null without a response (timeout, network error) */
+  status: number | null
+  outcome: 'delivered' | 'retry' | 'failed'
+  reason: string | null
+  response_headers: Record<string, string>
+  /** bounded response body excerpt */
+  response_excerpt: string
+}

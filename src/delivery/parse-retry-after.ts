@@ -1,0 +1,18 @@
+/**
+ * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 10.2.3).
+ * Returns milliseconds from `now`, or null when absent or unparseable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  if (value === null || value === undefined) {
+    return null
+  }
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) {
+    return Number(trimmed) * 1000
+  }
+  const at = Date.parse(trimmed)
+  if (Number.isNaN(at)) {
+    return null
+  }
+  return Math.max(0, at - now)
+}

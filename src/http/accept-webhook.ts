@@ -1,0 +1,120 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { EventRecord } from '../delivery-log/records.ts'
+import { HookyardError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { Producer } from '../queue/producer.ts'
+import { planDeliveries, type RouteOutcome } from '../routing/plan-deliveries.ts'
+import type { RuleSet } from '../rules/types.ts'
+import { buildEnvelopes } from '../sources/build-envelopes.ts'
+import { sourceTypes } from '../sources/index.ts'
+import type { InboundRequest } from '../sources/types.ts'
+
+export interface AcceptDeps {
+  getRuleSet: () => RuleSet
+  producer: Producer
+  logger: Logger
+  userAgent: string
+}
+
+export interface AcceptResult {
+  status: 200 | 202
+  body: Record<string, unknown>
+}
+
+/**
+ * Verifies, routes and durably stores one inbound webhook. Resolves only once Redis holds the
+ * event and its deliveries, so a 2xx is never sent for anything that could still be lost.
+ * @throws HookyardError SOURCE_UNKNOWN, SIGNATURE_*, BODY_INVALID, STORE_UNAVAILABLE
+ */
+export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: InboundRequest): Promise<AcceptResult> {
+  const ruleSet = deps.getRuleSet()
+  const source = ruleSet.sources.get(sourceName)
+  const sourceType = source && sourceTypes.get(source.type)
+  if (!source || !sourceType) {
+    throw new HookyardError('SOURCE_UNKNOWN', `no source named ${JSON.stringify(sourceName)}`)
+  }
+  const receivedAt = new Date()
+  const newId = createEventId(receivedAt)
+  const log = deps.logger.child({ source: source.name })
+  try {
+    sourceType.verify(req, source)
+  } catch (err) {
+    log.warn({ event_id: newId, reason: (err as Error).message }, 'webhook rejected')
+    throw err
+  }
+  const parsed = sourceType.parse(req, source)
+  if (parsed.ping) {
+    log.info({ event_id: newId, event: parsed.event }, 'ping answered')
+    return { status: 200, body: { event: newId, deliveries: [], reason: `${parsed.event} event: nothing to trigger` } }
+  }
+  const envelopes = buildEnvelopes(source, req, parsed, receivedAt)
+  const senderDelivery = envelopes[0]?.delivery ?? newId
+
+  const claim = await storeStep(() => deps.producer.claim(source.name, dedupKey(senderDelivery), newId))
+  if (claim.state === 'accepted') {
+    log.info({ event_id: claim.eventId, event: parsed.event, sender_delivery: senderDelivery }, 'duplicate ignored')
+    return { status: 200, body: { event: claim.eventId, duplicate: true } }
+  }
+  const eventId = claim.eventId
+  const plan = await planDeliveries({ eventId, envelopes, ruleSet, userAgent: deps.userAgent })
+  const record: EventRecord = {
+    id: eventId,
+    source: source.name,
+    type: source.type,
+    event: parsed.event,
+    delivery: senderDelivery,
+    received_at: receivedAt.toISOString(),
+    rules_version: ruleSet.version,
+    routes: plan.routes,
+    deliveries: plan.deliveries.map((d) => d.id),
+    state: 'pending',
+  }
+  await storeStep(() => deps.producer.store(record, plan.deliveries, ruleSet))
+
+  const deliveries = plan.deliveries.map((d) => ({
+    id: d.id,
+    route: d.route,
+    target: d.target,
+    ...(d.error ? { status: 'failed', error: d.error } : { status: 'queued' }),
+  }))
+  log.info(
+    { event_id: eventId, event: parsed.event, sender_delivery: senderDelivery, deliveries: deliveries.length, routes: plan.routes },
+    'event accepted'
+  )
+  const routes = plan.routes.map(({ route, status, reason }) => ({ route, status, ...(reason ? { reason } : {}) }))
+  if (deliveries.length === 0) {
+    return { status: 200, body: { event: eventId, deliveries: [], reason: noMatchReason(plan.routes), routes } }
+  }
+  return { status: 202, body: { event: eventId, deliveries, routes } }
+}
+
+/** Redis failures become STORE_UNAVAILABLE (503 + Retry-After): the sender should try again. */
+async function storeStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (err) {
+    throw new HookyardError('STORE_UNAVAILABLE', 'the event store (Redis) is unavailable; retry later', { cause: err })
+  }
+}
+
+function noMatchReason(routes: RouteOutcome[]): string {
+  if (routes.length === 0) {
+    return 'no route uses this source'
+  }
+  if (routes.some((r) => r.status === 'error')) {
+    return 'no route matched; some routes failed (see routes)'
+  }
+  return 'no route matched'
+}
+
+/** Time-ordered, unguessable, no ':' (BullMQ job ids) and never all digits. */
+export function createEventId(at: Date): string {
+  return `ev_${at.getTime().toString(36)}${randomBytes(8).toString('hex')}`
+}
+
+/** Sender ids are usually GUIDs; anything long or unusual is hashed so it is a safe Redis key part. */
+function dedupKey(senderDelivery: string): string {
+  return /^[\w.-]{1,128}$/.test(senderDelivery)
+    ? senderDelivery
+    : createHash('sha256').update(senderDelivery).digest('hex')
+}

@@ -1,0 +1,63 @@
+import { Hono } from 'hono'
+import type { Logger } from '../logger.ts'
+import { acceptWebhook, type AcceptDeps } from './accept-webhook.ts'
+import { toErrorResponse } from './error-response.ts'
+import { readRawBody } from './read-raw-body.ts'
+
+export interface AppOptions {
+  /** null: this process does not accept webhooks (worker role) */
+  ingest: AcceptDeps | null
+  logger: Logger
+  maxBodyBytes: number
+  /** readiness: Redis reachable and rules loaded */
+  readiness: () => Promise<{ ready: boolean; details: Record<string, unknown> }>
+}
+
+/** Seconds a sender should wait after a 503 before trying again. */
+const RETRY_AFTER_SECONDS = '5'
+
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono()
+  const { ingest, logger } = options
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.get('/readyz', async (c) => {
+    const { ready, details } = await options.readiness()
+    return c.json({ status: ready ? 'ready' : 'not ready', ...details }, ready ? 200 : 503)
+  })
+
+  if (ingest) {
+    app.post('/hooks/:source', async (c) => {
+      try {
+        const rawBody = await readRawBody(c.req.raw, options.maxBodyBytes)
+        const headers: Record<string, string> = {}
+        c.req.raw.headers.forEach((value, name) => {
+          headers[name] = value // Headers yields lower-cased names
+        })
+        const result = await acceptWebhook(ingest, c.req.param('source'), {
+          method: c.req.method,
+          headers,
+          query: c.req.query(),
+          rawBody,
+        })
+        return c.json(result.body, result.status)
+      } catch (err) {
+        const res = toErrorResponse(err)
+        if (res.status >= 500) {
+          logger.error({ err, source: c.req.param('source') }, 'webhook failed')
+        }
+        if (res.status === 503) {
+          c.header('Retry-After', RETRY_AFTER_SECONDS)
+        }
+        return c.json(res.body, res.status)
+      }
+    })
+  }
+
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } }, 404))
+  app.onError((err, c) => {
+    logger.error({ err }, 'request failed')
+    return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500)
+  })
+  return app
+}

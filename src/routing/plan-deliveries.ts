@@ -1,0 +1,147 @@
+import type { Envelope } from '../envelope.ts'
+import { ExpressionError, HookyardError } from '../errors.ts'
+import { compileExpression, type CompiledExpression } from '../mapping/compile-expression.ts'
+import type { RouteDefinition, RuleSet, TargetDefinition } from '../rules/types.ts'
+import type { OutboundRequest } from '../targets/types.ts'
+
+/** Per-route result of routing one event: the explain trace. */
+export interface RouteOutcome {
+  route: string
+  status: 'matched' | 'not_matched' | 'error'
+  /** why not matched, or what failed */
+  reason?: string
+  error?: { code: string; message: string; position?: number }
+}
+
+/** One (event, route, target) pair ready to be stored and queued. */
+export interface PlannedDelivery {
+  id: string
+  route: string
+  target: string
+  /** null when the mapping did not satisfy the preset: the delivery fails at once */
+  request: OutboundRequest | null
+  error: string | null
+  cooldownKey: string | null
+}
+
+export interface RoutingResult {
+  routes: RouteOutcome[]
+  deliveries: PlannedDelivery[]
+}
+
+export interface PlanOptions {
+  eventId: string
+  envelopes: readonly Envelope[]
+  ruleSet: RuleSet
+  userAgent: string
+}
+
+/**
+ * Runs every route of the event's source over each envelope: `when`, then `map`, then the
+ * preset's request builder. Pure and deterministic: the same event and rules yield the same
+ * delivery ids, which makes a retried enqueue idempotent.
+ */
+export async function planDeliveries(options: PlanOptions): Promise<RoutingResult> {
+  const { eventId, envelopes, ruleSet, userAgent } = options
+  const first = envelopes[0]
+  const routes = first ? (ruleSet.routesBySource.get(first.source) ?? []) : []
+  const outcomes: RouteOutcome[] = []
+  const deliveries: PlannedDelivery[] = []
+  for (const route of routes) {
+    const perEnvelope: RouteOutcome[] = []
+    for (const envelope of envelopes) {
+      const outcome = await runRoute(route, envelope, ruleSet, (target, request, error, cooldownKey) => {
+        const id = `${eventId}-${deliveries.length + 1}`
+        deliveries.push({ id, route: route.name, target, request: request && withStandardHeaders(request, id, userAgent), error, cooldownKey })
+      })
+      perEnvelope.push(outcome)
+    }
+    outcomes.push(summarize(route.name, perEnvelope))
+  }
+  return { routes: outcomes, deliveries }
+}
+
+type Emit = (target: string, request: OutboundRequest | null, error: string | null, cooldownKey: string | null) => void
+
+async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: RuleSet, emit: Emit): Promise<RouteOutcome> {
+  try {
+    if (route.when && !isTruthy(await route.when.evaluate(envelope))) {
+      return { route: route.name, status: 'not_matched', reason: `when is false: ${route.when.text.trim()}` }
+    }
+    const routeMapped = route.map ? await route.map.evaluate(envelope) : undefined
+    for (const targetName of route.to) {
+      const target = ruleSet.targets.get(targetName)
+      if (!target) {
+        continue // the loader guarantees every target exists
+      }
+      const mapped = route.map ? routeMapped : await defaultMap(target).evaluate(envelope)
+      const cooldownKey = await resolveCooldownKey(target, envelope)
+      try {
+        emit(target.name, target.preset.buildRequest(mapped, target.options), null, cooldownKey)
+      } catch (err) {
+        if (!(err instanceof HookyardError)) {
+          throw err
+        }
+        emit(target.name, null, `route ${route.name}, target ${target.name}: ${err.message}`, cooldownKey)
+      }
+    }
+    return { route: route.name, status: 'matched' }
+  } catch (err) {
+    return { route: route.name, status: 'error', reason: (err as Error).message, error: describeError(err) }
+  }
+}
+
+async function resolveCooldownKey(target: TargetDefinition, envelope: Envelope): Promise<string | null> {
+  if (target.cooldownMs <= 0) {
+    return null
+  }
+  if (!target.cooldownKey) {
+    return target.name
+  }
+  const value = await target.cooldownKey.evaluate(envelope)
+  return `${target.name}/${typeof value === 'string' ? value : JSON.stringify(value ?? null)}`
+}
+
+const defaultMaps = new Map<string, CompiledExpression>()
+
+/** Presets' default maps are compiled once per preset and shared: compiled expressions are immutable. */
+function defaultMap(target: TargetDefinition): CompiledExpression {
+  let compiled = defaultMaps.get(target.preset.type)
+  if (!compiled) {
+    compiled = compileExpression(target.preset.defaultMap)
+    defaultMaps.set(target.preset.type, compiled)
+  }
+  return compiled
+}
+
+/** JSONata truthiness for a `when` result: false, null, undefined, 0, '' and empty arrays are false. */
+function isTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    return value.some(isTruthy)
+  }
+  return Boolean(value)
+}
+
+function withStandardHeaders(request: OutboundRequest, deliveryId: string, userAgent: string): OutboundRequest {
+  return { ...request, headers: { ...request.headers, 'User-Agent': userAgent, 'X-Hookyard-Delivery': deliveryId } }
+}
+
+/** A route over several envelopes (Bitbucket changes) matched if any envelope matched. */
+function summarize(route: string, outcomes: RouteOutcome[]): RouteOutcome {
+  return (
+    outcomes.find((o) => o.status === 'error') ??
+    outcomes.find((o) => o.status === 'matched') ??
+    outcomes[0] ?? { route, status: 'not_matched', reason: 'no envelope' }
+  )
+}
+
+function describeError(err: unknown): NonNullable<RouteOutcome['error']> {
+  if (err instanceof ExpressionError) {
+    return {
+      code: err.jsonataCode ?? err.code,
+      message: err.message,
+      ...(err.position === undefined ? {} : { position: err.position }),
+    }
+  }
+  return { code: 'ROUTING_FAILED', message: (err as Error).message }
+}

@@ -1,0 +1,87 @@
+import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml'
+
+export interface MapEntry {
+  key: string
+  keyNode: Node
+  /** the value with aliases resolved; null when empty (`key:`) */
+  value: Node | null
+}
+
+/** A node with its `*alias` resolved to the anchored node. */
+export function resolveNode(doc: Document, node: unknown): Node | null {
+  if (isAlias(node)) {
+    return node.resolve(doc) ?? null
+  }
+  return isNode(node) ? node : null
+}
+
+/**
+ * The entries of a mapping, with `<<: *anchor` merge keys applied (explicit keys win, then the
+ * merged mappings in order), so ops can share e.g. a retry policy between targets.
+ */
+export function mapEntries(doc: Document, map: YAMLMap): MapEntry[] {
+  const explicit: MapEntry[] = []
+  const merged: MapEntry[] = []
+  for (const pair of map.items) {
+    const keyNode = isNode(pair.key) ? pair.key : null
+    if (keyNode === null) {
+      continue
+    }
+    if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+      merged.push(...mergeSources(doc, pair.value).flatMap((source) => mapEntries(doc, source)))
+      continue
+    }
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
+    explicit.push({ key, keyNode, value: resolveNode(doc, pair.value) })
+  }
+  const seen = new Set(explicit.map((e) => e.key))
+  for (const entry of merged) {
+    if (!seen.has(entry.key)) {
+      seen.add(entry.key)
+      explicit.push(entry)
+    }
+  }
+  return explicit
+}
+
+function mergeSources(doc: Document, value: unknown): YAMLMap[] {
+  const node = resolveNode(doc, value)
+  if (isMap(node)) {
+    return [node]
+  }
+  if (isSeq(node)) {
+    return node.items.map((item) => resolveNode(doc, item)).filter((n): n is YAMLMap => isMap(n))
+  }
+  return []
+}
+
+/** The node as a plain JS value (aliases and merge keys resolved); undefined for no node. */
+export function toPlain(doc: Document, node: Node | null): unknown {
+  return node === null ? undefined : (node.toJS(doc) as unknown)
+}
+
+/** The string value of a scalar node, or undefined when the node is not a string scalar. */
+export function stringValue(node: Node | null): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined
+}
+
+/** Short description of what a node holds, for "expected X, got Y" messages. */
+export function describeNode(node: Node | null): string {
+  if (node === null) {
+    return 'nothing'
+  }
+  if (isMap(node)) {
+    return 'a mapping'
+  }
+  if (isSeq(node)) {
+    return 'a list'
+  }
+  if (isScalar(node)) {
+    const v = node.value
+    if (v === null) {
+      return 'nothing'
+    }
+    return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `${typeof v} ${String(v)}`
+  }
+  return 'an unsupported value'
+}

@@ -1,0 +1,46 @@
+import { VerificationError } from '../errors.ts'
+import { githubStylePush } from './github-push.ts'
+import { header } from './headers.ts'
+import { verifyHmac } from './hmac.ts'
+import { str } from './json-read.ts'
+import { baseOptionsSchema } from './options.ts'
+import { formPayloadText, isFormEncoded, parseBody } from './parse-body.ts'
+import type { InboundRequest, SourceType } from './types.ts'
+
+/**
+ * Gitea signs the JSON payload string even when it posts it form-encoded (unlike GitHub,
+ * which signs the form body), so for form posts the HMAC input is the decoded `payload` field.
+ */
+function signedBytes(req: InboundRequest): Buffer | string {
+  if (!isFormEncoded(req)) return req.rawBody
+  const payload = formPayloadText(req)
+  if (payload === null) throw new VerificationError('SIGNATURE_MISMATCH', 'form post without a payload field')
+  return payload
+}
+
+/** Gitea, Forgejo and Gogs: bare lowercase hex HMAC-SHA256 in `X-Gitea-Signature` (or siblings). */
+export const giteaSource: SourceType = {
+  type: 'gitea',
+  optionsSchema: baseOptionsSchema,
+
+  verify(req, source) {
+    const value = header(req, 'x-gitea-signature', 'x-forgejo-signature', 'x-gogs-signature')
+    // an unsigned request is rejected before we decode anything on its behalf
+    const data = value === undefined ? req.rawBody : signedBytes(req)
+    verifyHmac(source, { header: 'X-Gitea-Signature', value, data, algorithm: 'sha256' })
+  },
+
+  parse(req) {
+    const body = parseBody(req)
+    const event = header(req, 'x-gitea-event', 'x-forgejo-event', 'x-gogs-event') ?? 'unknown'
+    const pusher = str(body, 'pusher', 'login') ?? str(body, 'pusher', 'username')
+    return {
+      event,
+      deliveryId: header(req, 'x-gitea-delivery', 'x-forgejo-delivery', 'x-gogs-delivery') ?? null,
+      ping: false,
+      body,
+      pushes: event === 'push' ? [githubStylePush(body, pusher)] : [],
+      package: null,
+    }
+  },
+}

@@ -1,0 +1,149 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import type { Config } from './config.ts'
+import { createDeliveryLog } from './delivery-log/delivery-log.ts'
+import { createKeys } from './delivery-log/keys.ts'
+import { startRedisServer, type RedisServerHandle } from './embedded-redis.ts'
+import { createApp } from './http/create-app.ts'
+import type { Logger } from './logger.ts'
+import { DELIVERY_QUEUE, type DeliveryJobData } from './queue/delivery-job.ts'
+import { createDeliveryWorker } from './queue/delivery-worker.ts'
+import { createProducer } from './queue/producer.ts'
+import { loadRules } from './rules/load-rules.ts'
+import type { RuleSet } from './rules/types.ts'
+
+export interface StartOptions {
+  config: Config
+  logger: Logger
+  /** where `${VAR}` in rule files is read from */
+  env: Record<string, string | undefined>
+  version: string
+}
+
+export interface RunningHookyard {
+  port: number
+  redisUrl: string
+  ruleSet: () => RuleSet
+  /** graceful: stop accepting, let in-flight deliveries finish (or release them), close Redis */
+  stop(): Promise<void>
+}
+
+/** How long shutdown waits for in-flight deliveries before releasing them to another worker. */
+const SHUTDOWN_GRACE_MS = 10_000
+const REDIS_CONNECT_TIMEOUT_MS = 30_000
+
+/** The composition root of `hookyard serve`: rules, Redis, queue, worker and HTTP wired together. */
+export async function startHookyard(options: StartOptions): Promise<RunningHookyard> {
+  const { config, logger } = options
+  const ruleSet = await loadRules(config.rulesDir, { env: options.env })
+  logger.info(
+    { rules_dir: config.rulesDir, version: ruleSet.version, sources: ruleSet.sources.size, targets: ruleSet.targets.size, routes: ruleSet.routes.length },
+    'rules loaded'
+  )
+
+  let embedded: RedisServerHandle | null = null
+  let redisUrl = config.redisUrl
+  if (!redisUrl) {
+    const dir = join(config.dataDir, 'redis')
+    embedded = await startRedisServer({ dir })
+    redisUrl = embedded.url
+    logger.info({ redis_url: redisUrl, data_dir: dir }, 'embedded redis-server started (set REDIS_URL to use your own Redis)')
+  }
+
+  // Ingress fails fast while Redis is down (503 + Retry-After) instead of queueing commands in memory.
+  const producerRedis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  producerRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'))
+  await waitForRedis(producerRedis, redisUrl)
+
+  const keys = createKeys(config.redisPrefix)
+  const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs)
+  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
+  const producer = createProducer({ queue, log: deliveryLog, dedupWindowMs: config.dedupWindowMs, retentionMs: config.retentionMs })
+
+  const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
+  const worker = workerRedis
+    ? createDeliveryWorker({
+        connection: workerRedis,
+        prefix: keys.prefix,
+        log: deliveryLog,
+        logger: logger.child({ component: 'worker' }),
+        concurrency: config.workerConcurrency,
+        secretValues: () => ruleSet.secretValues,
+        maxTimeoutMs: Math.max(0, ...[...ruleSet.targets.values()].map((t) => t.timeoutMs)),
+      })
+    : null
+
+  const app = createApp({
+    ingest:
+      config.role === 'worker'
+        ? null
+        : { getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent: `hookyard/${options.version}` },
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    readiness: async () => {
+      const redisOk = await producerRedis.ping().then(() => true, () => false)
+      return { ready: redisOk, details: { redis: redisOk ? 'ok' : 'unreachable', rules_version: ruleSet.version } }
+    },
+  })
+  const server = await listen(app.fetch, config.port, config.host)
+  const port = (server.address() as AddressInfo).port
+  logger.info({ port, host: config.host, role: config.role }, 'hookyard listening')
+
+  let stopping: Promise<void> | null = null
+  const stop = async (): Promise<void> => {
+    logger.info('shutting down')
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    if (worker) {
+      const closed = worker.close()
+      const graceful = await Promise.race([closed.then(() => true), sleep(SHUTDOWN_GRACE_MS).then(() => false)])
+      if (!graceful) {
+        logger.warn('in-flight deliveries released to other workers')
+        await worker.close(true)
+      }
+    }
+    await queue.close()
+    await Promise.all([producerRedis.quit().catch(() => undefined), workerRedis?.quit().catch(() => undefined)])
+    await embedded?.stop()
+    logger.info('stopped')
+  }
+  return {
+    port,
+    redisUrl,
+    ruleSet: () => ruleSet,
+    stop: () => (stopping ??= stop()),
+  }
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server))
+    server.once('error', reject)
+  })
+}
+
+async function waitForRedis(redis: Redis, url: string): Promise<void> {
+  if (redis.status === 'ready') {
+    return
+  }
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`cannot reach Redis at ${redactUrl(url)} within ${REDIS_CONNECT_TIMEOUT_MS / 1000} s`))
+    }, REDIS_CONNECT_TIMEOUT_MS)
+    redis.once('ready', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@')
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+}
