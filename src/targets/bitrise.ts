@@ -28,7 +28,8 @@ const STRING_PARAMS = ['branch', 'tag', 'commit_hash', 'commit_message', 'workfl
  * Default map: build the pushed ref at the pushed commit. On a tag push `branch` is null and is
  * dropped, so Bitrise sees only `tag`; Git Clone checks out `commit_hash` first anyway.
  */
-const DEFAULT_MAP = `{ "branch": push.branch, "tag": push.tag, "commit_hash": push.sha, "commit_message": push.message }`
+const DEFAULT_MAP =
+  '{ "branch": push.branch, "tag": push.tag, "commit_hash": push.sha, "commit_message": push.message }'
 
 /**
  * Starts a Bitrise build through the Build Trigger API
@@ -94,7 +95,7 @@ function toEnvironments(raw: unknown): BitriseEnvironment[] {
   }
   if (raw !== null && typeof raw === 'object') {
     const out: BitriseEnvironment[] = []
-    for (const [name, value] of Object.entries(raw)) {
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
       if (value !== null && value !== undefined) {
         out.push(toEnvironment({ mapped_to: name, value }, `${WHAT} build_params.environments.${name}`))
       }
@@ -102,7 +103,8 @@ function toEnvironments(raw: unknown): BitriseEnvironment[] {
     return out
   }
   throw new MappingError(
-    `${WHAT} build_params.environments must be an array of { mapped_to, value } or an object, but the map produced ${kindOf(raw)}`
+    `${WHAT} build_params.environments must be an array of { mapped_to, value } or an object, ` +
+      `but the map produced ${kindOf(raw)}`
   )
 }
 

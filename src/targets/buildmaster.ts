@@ -40,7 +40,9 @@ const WHAT = 'buildmaster'
 const DEFAULT_MAP = `package ? {
   "applicationName": package.name,
   "releaseNumber": package.version,
-  "reason": $join([package.name, package.version, package.event, package.feed ? "in ProGet feed " & package.feed][$], " ")
+  "reason": $join(
+    [package.name, package.version, package.event, package.feed ? "in ProGet feed " & package.feed][$], " "
+  )
 }`
 
 /**

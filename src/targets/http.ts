@@ -70,7 +70,8 @@ export const httpPreset: TargetPreset<HttpOptions> = {
     }
     const parts = isRequestForm(mapped) ? mapped : { body: mapped }
 
-    const method = parts['method'] === undefined || parts['method'] === null ? options.method : readMethod(parts['method'])
+    const rawMethod = parts['method']
+    const method = rawMethod === undefined || rawMethod === null ? options.method : readMethod(rawMethod)
     let url = new URL(options.url)
     if (parts['path'] !== undefined && parts['path'] !== null) {
       if (typeof parts['path'] !== 'string') {
@@ -84,16 +85,20 @@ export const httpPreset: TargetPreset<HttpOptions> = {
 
     const headers = mergeHeaders(options.headers ?? {}, readHeaders(parts['headers']))
     const body = method === 'GET' ? null : parts['body']
-    let text = ''
-    if (body !== null && body !== undefined) {
-      text = typeof body === 'string' ? body : JSON.stringify(body)
-      if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
-        const contentType = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json'
-        return { method, url: url.href, headers: { 'Content-Type': contentType, ...headers }, body: text }
-      }
+    if (body === null || body === undefined) {
+      return { method, url: url.href, headers, body: '' }
     }
-    return { method, url: url.href, headers, body: text }
+    const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')
+    if (!hasContentType) {
+      const contentType = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json'
+      return { method, url: url.href, headers: { 'Content-Type': contentType, ...headers }, body: serialize(body) }
+    }
+    return { method, url: url.href, headers, body: serialize(body) }
   },
+}
+
+function serialize(body: unknown): string {
+  return typeof body === 'string' ? body : JSON.stringify(body)
 }
 
 function isRequestForm(value: unknown): value is Record<string, unknown> {
@@ -119,7 +124,7 @@ function appendQuery(url: URL, query: Record<string, unknown>): void {
       if (item === null || item === undefined) {
         continue
       }
-      if (typeof item === 'object') {
+      if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
         throw new MappingError(`${WHAT}: query.${key} must be a string, number, boolean or a list of them`)
       }
       url.searchParams.append(key, String(item))
@@ -136,7 +141,7 @@ function readHeaders(value: unknown): Record<string, string> {
     if (v === null || v === undefined) {
       continue
     }
-    if (typeof v === 'object') {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
       throw new MappingError(`${WHAT}: header ${name} must be a string, but the map produced ${kindOf(v)}`)
     }
     const text = String(v)

@@ -21,7 +21,11 @@ export function readString(value: Record<string, unknown>, key: string, what: st
  * numbers); numbers are kept as numbers so the body shows what the map produced.
  * @throws MappingError `MAPPING_INVALID` when the field holds anything else
  */
-export function readStringOrNumber(value: Record<string, unknown>, key: string, what: string): string | number | undefined {
+export function readStringOrNumber(
+  value: Record<string, unknown>,
+  key: string,
+  what: string
+): string | number | undefined {
   const v = value[key]
   if (v === undefined || v === null) {
     return undefined
