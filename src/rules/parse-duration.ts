@@ -47,5 +47,6 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) {
     return '(empty)'
   }
-  return JSON.stringify(value) ?? String(value)
+  // functions and symbols cannot come from YAML; typeof is enough for them
+  return JSON.stringify(value) ?? typeof value
 }

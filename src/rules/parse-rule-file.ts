@@ -31,6 +31,8 @@ export interface RouteItem {
 }
 
 export interface ParsedRuleFile {
+  /** false when the file had a YAML syntax error: its declarations are unknown */
+  complete: boolean
   sources: Declaration[]
   targets: Declaration[]
   routes: RouteItem[]
@@ -44,14 +46,14 @@ const TOP_LEVEL_KEYS = ['sources', 'targets', 'routes']
  * nothing more, since its structure cannot be trusted.
  */
 export function parseRuleFile(file: RuleFile, env: Env, problems: ProblemList): ParsedRuleFile {
-  const parsed: ParsedRuleFile = { sources: [], targets: [], routes: [] }
+  const parsed: ParsedRuleFile = { complete: true, sources: [], targets: [], routes: [] }
   const loc: FileLocator = { file: file.path, text: file.text, lineCounter: new LineCounter() }
   const doc = parseDocument(file.text, { lineCounter: loc.lineCounter, prettyErrors: false, merge: true, uniqueKeys: true })
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       problems.add(positionAt(loc, err.pos[0]), `YAML syntax error: ${err.message}`)
     }
-    return parsed
+    return { ...parsed, complete: false }
   }
   expandDocument(doc, loc, env, problems)
   const root = doc.contents

@@ -81,7 +81,11 @@ export function describeNode(node: Node | null): string {
     if (v === null) {
       return 'nothing'
     }
-    return typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `${typeof v} ${String(v)}`
+    if (typeof v === 'string') {
+      return `the string ${JSON.stringify(v)}`
+    }
+    // numbers, booleans, bigints (YAML scalars never hold objects)
+    return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? `${typeof v} ${v}` : typeof v
   }
   return 'an unsupported value'
 }

@@ -11,7 +11,12 @@ export interface FileLocator {
 
 /** 1-based line and column of a character offset in the file. */
 export function positionAt(loc: FileLocator, offset: number): Origin {
-  const { line, col } = loc.lineCounter.linePos(Math.max(0, Math.min(offset, loc.text.length)))
+  let at = Math.max(0, Math.min(offset, loc.text.length))
+  // "unexpected end of file" would otherwise point at a line after the last one
+  if (at === loc.text.length && loc.text.endsWith('\n')) {
+    at = Math.max(0, at - 1)
+  }
+  const { line, col } = loc.lineCounter.linePos(at)
   return { file: loc.file, line: Math.max(1, line), col: Math.max(1, col) }
 }
 

@@ -1,0 +1,36 @@
+import type { SourceDefinition, TargetDefinition } from './types.ts'
+
+/**
+ * Every secret a rule set holds, for masking in logs, API responses and dry runs: source
+ * secrets plus the values of each preset's `secretOptions` (for an object such as http
+ * `headers`, every string inside it). Deduplicated, empty strings dropped.
+ */
+export function collectSecretValues(sources: Iterable<SourceDefinition>, targets: Iterable<TargetDefinition>): string[] {
+  const found = new Set<string>()
+  for (const source of sources) {
+    for (const secret of source.secrets) {
+      found.add(secret)
+    }
+  }
+  for (const target of targets) {
+    for (const option of target.preset.secretOptions) {
+      addStrings(target.options[option], found)
+    }
+  }
+  found.delete('')
+  return [...found]
+}
+
+function addStrings(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    into.add(value)
+  } else if (Array.isArray(value)) {
+    for (const item of value) {
+      addStrings(item, into)
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) {
+      addStrings(item, into)
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { isMap } from 'yaml'
+import type { TargetPreset } from '../targets/types.ts'
+import { compileRuleExpression } from './compile-rule-expression.ts'
+import type { Declaration } from './parse-rule-file.ts'
+import { DEFAULT_TIMEOUT_MS, readDuration, readRetry, type SettingScope } from './read-settings.ts'
+import { parseWithSchema } from './report-schema-issues.ts'
+import type { TargetDefinition } from './types.ts'
+import { listKeys, type ValidationContext } from './validation-context.ts'
+import { describeNode, mapEntries, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
+import { nodeOrigin } from './yaml-positions.ts'
+
+/** Keys the loader reads itself; every other key goes to the preset's options schema. */
+const OWN_KEYS = new Set(['type', 'cooldown', 'cooldown_key', 'retry', 'timeout'])
+
+/** Validates one `targets:` entry. Reports every problem; returns null when there was any. */
+export function validateTarget(decl: Declaration, ctx: ValidationContext): TargetDefinition | null {
+  const { problems } = ctx
+  const prefix = `target ${decl.name}`
+  const before = problems.size
+  if (!isMap(decl.value)) {
+    problems.add(nodeOrigin(decl.loc, decl.value, decl.origin), `${prefix}: expected a mapping (type, url, ...), got ${describeNode(decl.value)}`)
+    return null
+  }
+  const entries = mapEntries(decl.doc, decl.value)
+  const byKey = new Map(entries.map((e) => [e.key, e]))
+  const preset = readPreset(decl, byKey.get('type'), ctx)
+  const scope: SettingScope = { loc: decl.loc, doc: decl.doc, origin: decl.origin, prefix, problems }
+
+  const cooldownMs = readDuration(byKey.get('cooldown'), preset?.defaultCooldownMs ?? 0, scope)
+  const timeoutMs = readDuration(byKey.get('timeout'), DEFAULT_TIMEOUT_MS, scope, { positive: true })
+  const retry = readRetry(byKey.get('retry'), scope)
+  const keyEntry = byKey.get('cooldown_key')
+  const cooldownKey = keyEntry === undefined ? null : compileRuleExpression(keyEntry, scope, ctx)
+
+  let options: Record<string, unknown> | null = null
+  if (preset !== undefined) {
+    const input: Record<string, unknown> = {}
+    for (const entry of entries) {
+      if (!OWN_KEYS.has(entry.key)) {
+        input[entry.key] = toPlain(decl.doc, entry.value)
+      }
+    }
+    options = parseWithSchema(preset.optionsSchema, input, { ...scope, node: decl.value }, problems)
+  }
+  if (preset === undefined || options === null || cooldownMs === null || timeoutMs === null || retry === null) {
+    return null
+  }
+  if (problems.size !== before) {
+    return null
+  }
+  return {
+    name: decl.name,
+    type: preset.type,
+    preset,
+    options,
+    cooldownMs,
+    cooldownKey,
+    retry,
+    timeoutMs,
+    origin: decl.origin,
+  }
+}
+
+function readPreset(decl: Declaration, entry: MapEntry | undefined, ctx: ValidationContext): TargetPreset | undefined {
+  const prefix = `target ${decl.name}`
+  const valid = `valid types: ${listKeys(ctx.targetPresets)}`
+  if (entry === undefined) {
+    ctx.problems.add(decl.origin, `${prefix}: missing type (${valid})`)
+    return undefined
+  }
+  const at = nodeOrigin(decl.loc, entry.value, nodeOrigin(decl.loc, entry.keyNode, decl.origin))
+  const name = stringValue(entry.value)
+  const found = name === undefined ? undefined : ctx.targetPresets.get(name)
+  if (found === undefined) {
+    const what = name === undefined ? describeNode(entry.value) : JSON.stringify(name)
+    ctx.problems.add(at, `${prefix}: unknown type ${what} (${valid})`)
+  }
+  return found
+}
