@@ -61,33 +61,30 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 }
 
 async function waitForStart(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
-  const spawnError = new Promise<never>((_, reject) => {
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'ENOENT'
-          ? new HookyardError('REDIS_NOT_FOUND', `redis-server was not found on PATH. ${HOW_TO_GET_REDIS}`)
-          : err
-      )
-    })
-    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}: ${output()}`)))
+  let failure: Error | null = null
+  child.once('error', (err: NodeJS.ErrnoException) => {
+    failure =
+      err.code === 'ENOENT'
+        ? new HookyardError('REDIS_NOT_FOUND', `redis-server was not found on PATH. ${HOW_TO_GET_REDIS}`)
+        : err
+  })
+  child.once('exit', (code) => {
+    failure ??= new Error(`redis-server exited with code ${code}: ${output()}`)
   })
   const deadline = Date.now() + timeoutMs
-  const ready = (async () => {
-    while (Date.now() < deadline) {
-      if (await canConnect(port)) {
-        return
-      }
-      await new Promise((r) => setTimeout(r, 25))
+  // poll until it accepts connections; stop at once when the process failed to start or died
+  while (failure === null) {
+    if (await canConnect(port)) {
+      return
     }
-    throw new Error(`redis-server did not start within ${timeoutMs} ms: ${output()}`)
-  })()
-  try {
-    await Promise.race([ready, spawnError])
-  } catch (err) {
-    child.kill('SIGKILL')
-    throw err
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`redis-server did not start within ${timeoutMs} ms: ${output()}`)
+    }
+    await new Promise((r) => setTimeout(r, 25))
   }
-  spawnError.catch(() => undefined)
+  child.kill('SIGKILL')
+  throw failure
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -10,5 +10,6 @@ export function secretsFor(source: SourceConfig): readonly string[] | null {
   const secrets = source.secrets.filter((s) => s !== '')
   if (secrets.length > 0) return secrets
   if (source.options['verify'] === 'none') return null
-  throw new VerificationError('SIGNATURE_MISMATCH', `source "${source.name}" has no secret and does not say verify: none`)
+  const reason = `source "${source.name}" has no secret and does not say verify: none`
+  throw new VerificationError('SIGNATURE_MISMATCH', reason)
 }

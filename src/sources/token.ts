@@ -25,7 +25,8 @@ export function verifyToken(req: InboundRequest, source: SourceConfig): void {
   if (secrets === null) return
   const presented = presentedTokens(req)
   if (presented.length === 0) {
-    throw new VerificationError('SIGNATURE_MISSING', 'no token: expected ?token=, X-Hookyard-Token or Authorization: Bearer')
+    const reason = 'no token: expected ?token=, X-Hookyard-Token or Authorization: Bearer'
+    throw new VerificationError('SIGNATURE_MISSING', reason)
   }
   const matches = presented.some((token) => secrets.some((secret) => tokenEquals(token, secret)))
   if (!matches) throw new VerificationError('SIGNATURE_MISMATCH', 'token does not match any configured secret')

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto'
+import type { Envelope } from '../envelope.ts'
+import { redactHeaders, redactQuery } from './redact.ts'
+import type { InboundRequest, ParsedEvent, SourceConfig } from './types.ts'
+
+/** Stand-in delivery id for senders without one: the same bytes to the same source dedupe. */
+export function deliveryKey(sourceName: string, rawBody: Buffer): string {
+  return createHash('sha256').update(`${sourceName}\n`, 'utf8').update(rawBody).digest('hex').slice(0, 32)
+}
+
+/** The event id: the sender's delivery id, else the body hash. */
+export function eventId(source: SourceConfig, req: InboundRequest, parsed: ParsedEvent): string {
+  return parsed.deliveryId ?? deliveryKey(source.name, req.rawBody)
+}
+
+/**
+ * The envelopes one verified request yields: one per normalized push (a Bitbucket push with
+ * several changes is several envelopes), else exactly one with `push: null`. When there are
+ * several, each gets `<event id>#<n>` so their ids stay unique and stable across redeliveries.
+ */
+export function buildEnvelopes(
+  source: SourceConfig,
+  req: InboundRequest,
+  parsed: ParsedEvent,
+  receivedAt: Date
+): Envelope[] {
+  const id = eventId(source, req, parsed)
+  const base = {
+    source: source.name,
+    type: source.type,
+    event: parsed.event,
+    received_at: receivedAt.toISOString(),
+    headers: redactHeaders(req.headers),
+    query: redactQuery(req.query),
+    body: parsed.body,
+    package: parsed.package,
+  }
+  if (parsed.pushes.length === 0) return [{ ...base, delivery: id, push: null }]
+  if (parsed.pushes.length === 1) return [{ ...base, delivery: id, push: parsed.pushes[0] ?? null }]
+  return parsed.pushes.map((push, i) => ({ ...base, delivery: `${id}#${i + 1}`, push }))
+}
