@@ -61,7 +61,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 }
 
 async function waitForStart(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
-  let failure: Error | null = null
+  let failure: Error | null = null as Error | null
   child.once('error', (err: NodeJS.ErrnoException) => {
     failure =
       err.code === 'ENOENT'

@@ -47,7 +47,7 @@ async function readExcerpt(res: Response): Promise<string> {
   if (!res.body) {
     return ''
   }
-  const reader = res.body.getReader()
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
   const chunks: Uint8Array[] = []
   let size = 0
   try {

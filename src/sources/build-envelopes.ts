@@ -8,15 +8,15 @@ export function deliveryKey(sourceName: string, rawBody: Buffer): string {
   return createHash('sha256').update(`${sourceName}\n`, 'utf8').update(rawBody).digest('hex').slice(0, 32)
 }
 
-/** The event id: the sender's delivery id, else the body hash. */
-export function eventId(source: SourceConfig, req: InboundRequest, parsed: ParsedEvent): string {
+/** The envelope's `delivery`: the sender's delivery id, else the body hash. */
+export function senderDeliveryId(source: SourceConfig, req: InboundRequest, parsed: ParsedEvent): string {
   return parsed.deliveryId ?? deliveryKey(source.name, req.rawBody)
 }
 
 /**
  * The envelopes one verified request yields: one per normalized push (a Bitbucket push with
- * several changes is several envelopes), else exactly one with `push: null`. When there are
- * several, each gets `<event id>#<n>` so their ids stay unique and stable across redeliveries.
+ * several changes is several envelopes, all carrying the request's delivery id), else exactly
+ * one with `push: null`.
  */
 export function buildEnvelopes(
   source: SourceConfig,
@@ -24,18 +24,17 @@ export function buildEnvelopes(
   parsed: ParsedEvent,
   receivedAt: Date
 ): Envelope[] {
-  const id = eventId(source, req, parsed)
   const base = {
     source: source.name,
     type: source.type,
     event: parsed.event,
+    delivery: senderDeliveryId(source, req, parsed),
     received_at: receivedAt.toISOString(),
     headers: redactHeaders(req.headers),
     query: redactQuery(req.query),
     body: parsed.body,
     package: parsed.package,
   }
-  if (parsed.pushes.length === 0) return [{ ...base, delivery: id, push: null }]
-  if (parsed.pushes.length === 1) return [{ ...base, delivery: id, push: parsed.pushes[0] ?? null }]
-  return parsed.pushes.map((push, i) => ({ ...base, delivery: `${id}#${i + 1}`, push }))
+  if (parsed.pushes.length === 0) return [{ ...base, push: null }]
+  return parsed.pushes.map((push) => ({ ...base, push }))
 }

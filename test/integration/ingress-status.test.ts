@@ -187,7 +187,7 @@ describe('ingress status policy (product.md section 5)', () => {
         body: stream,
         headers: githubHeaders(GH, 'push', big),
         duplex: 'half',
-      } as RequestInit)
+      })
       expect(streamed.status).toBe(413)
     } finally {
       await small.stop()

@@ -50,7 +50,7 @@ describe('bitbucket (cloud) source', () => {
     const envelopes = buildEnvelopes(source, req, bitbucketSource.parse(req, source), new Date('2024-05-14T10:05:01Z'))
     expect(envelopes).toHaveLength(2)
     expect(envelopes.map((e) => e.push?.ref)).toEqual(['refs/heads/main', 'refs/tags/v1.4.0'])
-    expect(envelopes.map((e) => e.delivery)).toEqual(['req-2#1', 'req-2#2'])
+    expect(envelopes.map((e) => e.delivery)).toEqual(['req-2', 'req-2'])
     expect(envelopes[0]).toMatchObject({ source: 'bitbucket-hooks', type: 'bitbucket', event: 'repo:push' })
   })
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { buildEnvelopes, deliveryKey } from '../../../src/sources/build-envelopes.ts'
 import { githubSource } from '../../../src/sources/github.ts'
 import { progetSource } from '../../../src/sources/proget.ts'
-import type { ParsedEvent } from '../../../src/sources/types.ts'
 import { fixtureText, githubBranchPush } from '../../helpers/fixtures.ts'
 import { githubHeaders, tokenHeaders } from '../../helpers/sign.ts'
 import { inbound, sourceConfig } from './request.ts'
@@ -59,17 +58,5 @@ describe('buildEnvelopes', () => {
     const masked = { 'x-hookyard-token': '***', authorization: '***', 'x-gitlab-token': '***' }
     expect(envelope?.headers).toMatchObject(masked)
     expect(req.query['token']).toBe('t')
-  })
-
-  it('numbers several pushes so every envelope id stays unique', () => {
-    const source = sourceConfig('bitbucket', ['s'], {}, 'bb')
-    const req = inbound({ 'x-github-event': 'push' }, JSON.stringify(githubBranchPush()))
-    const push = githubSource.parse(req, source).pushes[0]
-    if (push === undefined) throw new Error('fixture has no push')
-    const pushes = [push, push, push]
-    const parsed: ParsedEvent = { event: 'repo:push', deliveryId: null, ping: false, body: {}, pushes, package: null }
-    const ids = buildEnvelopes(source, inbound({}, '{}'), parsed, receivedAt).map((e) => e.delivery)
-    const base = deliveryKey('bb', Buffer.from('{}'))
-    expect(ids).toEqual([`${base}#1`, `${base}#2`, `${base}#3`])
   })
 })
