@@ -9,7 +9,8 @@ import { createKeys } from './delivery-log/keys.ts'
 import { startRedisServer, type RedisServerHandle } from './embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
 import type { Logger } from './logger.ts'
-import { DELIVERY_QUEUE, type DeliveryJobData } from './queue/delivery-job.ts'
+import { createCooldownStore } from './queue/cooldown-store.ts'
+import { DELIVERY_QUEUE, type QueueJobData } from './queue/delivery-job.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
 import { createProducer } from './queue/producer.ts'
 import { loadRules } from './rules/load-rules.ts'
@@ -60,16 +61,19 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
 
   const keys = createKeys(config.redisPrefix)
   const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs)
-  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
+  const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
-  const producer = createProducer({ queue, log: deliveryLog, dedupWindowMs: config.dedupWindowMs, retentionMs: config.retentionMs })
+  const cooldowns = createCooldownStore(producerRedis, keys)
+  const producer = createProducer({ queue, log: deliveryLog, cooldowns, dedupWindowMs: config.dedupWindowMs, retentionMs: config.retentionMs })
 
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const worker = workerRedis
     ? createDeliveryWorker({
         connection: workerRedis,
         prefix: keys.prefix,
-        log: deliveryLog,
+        // the worker's own connection queues commands through a Redis blip instead of failing the attempt
+        log: createDeliveryLog(workerRedis, keys, config.retentionMs),
+        cooldowns: createCooldownStore(workerRedis, keys),
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         secretValues: () => ruleSet.secretValues,

@@ -73,12 +73,7 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
         .multi()
         .rpush(keys.attempts(deliveryId), JSON.stringify(attempt))
         .pexpire(keys.attempts(deliveryId), retentionMs)
-        .hset(keys.delivery(deliveryId), {
-          status,
-          attempts_made: attempt.attempt,
-          updated_at: attempt.at,
-          error: JSON.stringify(error),
-        })
+        .hset(keys.delivery(deliveryId), serialize({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error }))
         .exec()
     },
 

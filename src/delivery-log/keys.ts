@@ -8,6 +8,9 @@ export interface Keys {
   event(id: string): string
   delivery(id: string): string
   attempts(deliveryId: string): string
+  /** per cooldown key: the window gate (a string with a TTL) and the coalescing state (a hash) */
+  cooldownGate(keyHash: string): string
+  cooldownState(keyHash: string): string
   /** sorted sets by time, for listing */
   events: string
   deliveries: string
@@ -21,6 +24,8 @@ export function createKeys(name: string): Keys {
     event: (id) => `${prefix}:event:${id}`,
     delivery: (id) => `${prefix}:delivery:${id}`,
     attempts: (id) => `${prefix}:delivery:${id}:attempts`,
+    cooldownGate: (h) => `${prefix}:cooldown:${h}:gate`,
+    cooldownState: (h) => `${prefix}:cooldown:${h}:state`,
     events: `${prefix}:events`,
     deliveries: `${prefix}:deliveries`,
   }

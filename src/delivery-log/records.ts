@@ -1,7 +1,8 @@
 import type { RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
-export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'failed'
+/** `coalesced`: a newer event for the same cooldown key superseded it before it was sent */
+export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'failed' | 'coalesced'
 
 /** What is kept of one inbound event. */
 export interface EventRecord {
@@ -33,6 +34,10 @@ export interface DeliveryRecord {
   /** the exact request every attempt sends (null when the mapping failed) */
   request: OutboundRequest | null
   error: string | null
+  /** the cooldown key this delivery coalesces under (null: no cooldown) */
+  cooldown_key: string | null
+  /** the delivery this one was folded into, when coalesced */
+  coalesced_into?: string
 }
 
 export interface AttemptRecord {

@@ -5,13 +5,29 @@ export const DELIVERY_QUEUE = 'deliveries'
 /** The job's backoff type: routes BullMQ's retry delay to our strategy (Retry-After, jitter). */
 export const BACKOFF_TYPE = 'hookyard'
 
-/** What the queue carries: everything one attempt needs, rendered once at ingress. */
-export interface DeliveryJobData {
-  id: string
-  event: string
-  route: string
+/** Job names: a delivery without cooldown carries its request; a cooldown job is only a wake-up call. */
+export const DELIVER_JOB = 'deliver'
+export const COOLDOWN_JOB = 'cooldown'
+
+interface JobBase {
   target: string
-  request: OutboundRequest
   timeoutMs: number
   retry: RetryPolicy
 }
+
+/** Everything one attempt needs, rendered once at ingress. */
+export interface DeliveryJobData extends JobBase {
+  id: string
+  event: string
+  route: string
+  request: OutboundRequest
+}
+
+/** "Look at this cooldown key": whatever delivery is latest when the window opens fires. */
+export interface CooldownJobData extends JobBase {
+  keyHash: string
+  cooldownKey: string
+  cooldownMs: number
+}
+
+export type QueueJobData = DeliveryJobData | CooldownJobData

@@ -1,0 +1,61 @@
+import { classifyOutcome, type Verdict } from '../delivery/classify-outcome.ts'
+import { maskSecrets } from '../delivery/mask-secrets.ts'
+import { sendAttempt } from '../delivery/send-attempt.ts'
+import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
+import type { AttemptRecord } from '../delivery-log/records.ts'
+import type { Logger } from '../logger.ts'
+import type { OutboundRequest } from '../targets/types.ts'
+
+export interface AttemptContext {
+  deliveryId: string
+  eventId: string
+  route: string
+  target: string
+  request: OutboundRequest
+  timeoutMs: number
+  /** 1-based number of this attempt of the delivery */
+  attempt: number
+  /** no retry follows a failure of this attempt */
+  last: boolean
+}
+
+export interface AttemptDeps {
+  log: DeliveryLog
+  logger: Logger
+  secretValues: () => readonly string[]
+}
+
+/** Sends one attempt, records it (status, duration, headers, bounded excerpt) and logs one line. */
+export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, signal?: AbortSignal): Promise<Verdict> {
+  deps.logger.debug({ event: ctx.eventId, delivery: ctx.deliveryId, target: ctx.target, attempt: ctx.attempt }, 'delivery attempt started')
+  const sent = await sendAttempt(ctx.request, ctx.timeoutMs, signal)
+  const verdict = classifyOutcome(sent.result, Date.now())
+  const outcome = verdict.decision === 'delivered' ? 'delivered' : verdict.decision === 'retry' && !ctx.last ? 'retry' : 'failed'
+  const record: AttemptRecord = {
+    attempt: ctx.attempt,
+    at: new Date().toISOString(),
+    duration_ms: sent.durationMs,
+    status: sent.result.kind === 'response' ? sent.result.status : null,
+    outcome,
+    reason: verdict.decision === 'delivered' ? null : verdict.reason,
+    response_headers: sent.result.kind === 'response' ? sent.result.headers : {},
+    response_excerpt: maskSecrets(sent.excerpt, deps.secretValues()),
+  }
+  const status = outcome === 'retry' ? 'retrying' : outcome
+  await deps.log.recordAttempt(ctx.deliveryId, record, status, record.reason)
+  deps.logger.info(
+    {
+      event: ctx.eventId,
+      delivery: ctx.deliveryId,
+      route: ctx.route,
+      target: ctx.target,
+      attempt: ctx.attempt,
+      status: record.status,
+      duration_ms: record.duration_ms,
+      outcome,
+      reason: record.reason,
+    },
+    'delivery attempt'
+  )
+  return verdict
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import type { Keys } from '../delivery-log/keys.ts'
+
+/**
+ * Per-target cooldown with trailing-edge coalescing: a gate key per cooldown key (SET NX PX: at
+ * most one send per window across every process), a state hash with the latest delivery and a
+ * change counter (`seq`), and the highest `seq` sent. A wake-up job only says "look at this key";
+ * whatever is latest when the window opens is what fires.
+ */
+export interface CooldownStore {
+  /** Ingest: makes `deliveryId` the latest for the key and folds the one it supersedes. Returns the gate's remaining ms (<= 0: open). */
+  record(keyHash: string, cooldownKey: string, deliveryId: string): Promise<number>
+  claimGate(keyHash: string, owner: string, cooldownMs: number): Promise<boolean>
+  gateTtl(keyHash: string): Promise<number>
+  /** Extends the window (a target's 429/Retry-After), never shortens it. */
+  extendGate(keyHash: string, owner: string, ms: number): Promise<void>
+  releaseGate(keyHash: string, owner: string): Promise<void>
+  /** Worker: the latest unsent delivery, or null when everything recorded was already sent. */
+  take(keyHash: string): Promise<{ deliveryId: string; seq: number } | null>
+  markSent(keyHash: string, seq: number): Promise<void>
+}
+
+/** Coalescing state outlives any sane window; abandoned keys expire on their own. */
+const STATE_TTL_MS = 30 * 24 * 3600_000
+
+const RECORD = `
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local prev = redis.call('HGET', KEYS[1], 'latest')
+local taken = redis.call('HGET', KEYS[1], 'taken')
+redis.call('HSET', KEYS[1], 'latest', ARGV[1], 'key', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if prev and prev ~= taken then
+  redis.call('HSET', ARGV[2] .. prev, 'status', '"coalesced"', 'coalesced_into', cjson.encode(ARGV[1]))
+end
+return redis.call('PTTL', KEYS[2])
+`
+
+const TAKE = `
+local latest = redis.call('HGET', KEYS[1], 'latest')
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+local sent = tonumber(redis.call('HGET', KEYS[1], 'sent') or '0')
+if not latest or seq <= sent then return false end
+local taken = redis.call('HGET', KEYS[1], 'taken')
+if taken and taken ~= latest then
+  local status = redis.call('HGET', ARGV[1] .. taken, 'status')
+  if status ~= '"delivered"' and status ~= '"failed"' then
+    redis.call('HSET', ARGV[1] .. taken, 'status', '"coalesced"', 'coalesced_into', cjson.encode(latest))
+  end
+end
+redis.call('HSET', KEYS[1], 'taken', latest)
+return {latest, seq}
+`
+
+const MARK_SENT = `
+local sent = tonumber(redis.call('HGET', KEYS[1], 'sent') or '0')
+if tonumber(ARGV[1]) > sent then redis.call('HSET', KEYS[1], 'sent', ARGV[1]) end
+return 1
+`
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`
+
+const EXTEND = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < tonumber(ARGV[2]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 1
+`
+
+/** Cooldown keys may hold anything (branch names); a hash keeps Redis keys and job ids tidy. */
+export function hashCooldownKey(cooldownKey: string): string {
+  return createHash('sha256').update(cooldownKey).digest('hex').slice(0, 20)
+}
+
+export function createCooldownStore(redis: Redis, keys: Keys): CooldownStore {
+  const deliveryPrefix = keys.delivery('')
+  return {
+    async record(h, cooldownKey, deliveryId) {
+      const ttl = await redis.eval(RECORD, 2, keys.cooldownState(h), keys.cooldownGate(h), deliveryId, deliveryPrefix, cooldownKey, STATE_TTL_MS)
+      return Number(ttl)
+    },
+    async claimGate(h, owner, cooldownMs) {
+      return (await redis.set(keys.cooldownGate(h), owner, 'PX', Math.max(1, Math.round(cooldownMs)), 'NX')) === 'OK'
+    },
+    async gateTtl(h) {
+      return redis.pttl(keys.cooldownGate(h))
+    },
+    async extendGate(h, owner, ms) {
+      await redis.eval(EXTEND, 1, keys.cooldownGate(h), owner, Math.max(1, Math.round(ms)))
+    },
+    async releaseGate(h, owner) {
+      await redis.eval(RELEASE, 1, keys.cooldownGate(h), owner)
+    },
+    async take(h) {
+      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix)) as [string, number] | null
+      return taken ? { deliveryId: taken[0], seq: Number(taken[1]) } : null
+    },
+    async markSent(h, seq) {
+      await redis.eval(MARK_SENT, 1, keys.cooldownState(h), seq)
+    },
+  }
+}
