@@ -78,7 +78,9 @@ routes:
   }, 60_000)
 
   afterAll(async () => {
-    await Promise.all([ingest, ...workers].map((p) => (p as HookyardProcess | undefined)?.stop()))
+    for (const p of [ingest, ...workers] as (HookyardProcess | undefined)[]) {
+      await p?.stop()
+    }
     redis.disconnect()
     await Promise.all([cooled, plain, slow].map((s) => s.close()))
   })
@@ -95,7 +97,7 @@ routes:
       await new Promise((r) => setTimeout(r, 250)) // the burst itself is spread over ~1.5 s
     }
     await expect.poll(() => plain.requests.length, { timeout: 10_000 }).toBe(6)
-    expect(plain.requests.map((r) => JSON.parse(r.body).sha)).toEqual([1, 2, 3, 4, 5, 6].map(sha))
+    expect(plain.requests.map((r) => (JSON.parse(r.body) as { sha: string }).sha)).toEqual([1, 2, 3, 4, 5, 6].map(sha))
 
     // settle: every cooled delivery is either delivered or folded into a later one
     await expect
