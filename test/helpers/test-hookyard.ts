@@ -34,7 +34,7 @@ export async function startTestHookyard(options: TestHookyardOptions): Promise<T
   for (const [name, text] of Object.entries(options.rules)) {
     writeFileSync(join(rulesDir, name), text)
   }
-  const prefix = `t${randomUUID().slice(0, 8)}`
+  const prefix = options.env?.['HOOKYARD_PREFIX'] ?? `t${randomUUID().slice(0, 8)}`
   const redisUrl = options.redisUrl ?? inject('redisUrl')
   const env = { ...options.env, REDIS_URL: redisUrl, RULES_DIR: rulesDir, PORT: '0', HOST: '127.0.0.1', HOOKYARD_PREFIX: prefix }
   const logs: string[] = []
