@@ -18,6 +18,16 @@ export interface EventRecord {
   deliveries: string[]
   /** accepted = every delivery is stored and queued */
   state: 'pending' | 'accepted'
+  /** the inbound request as received (shared tokens masked), stored once: re-runs start from it */
+  request: StoredRequest
+}
+
+export interface StoredRequest {
+  method: string
+  headers: Record<string, string>
+  query: Record<string, string>
+  /** the raw body bytes, base64 */
+  body_base64: string
 }
 
 export interface DeliveryRecord {

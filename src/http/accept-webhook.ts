@@ -7,6 +7,7 @@ import { planDeliveries, type RouteOutcome } from '../routing/plan-deliveries.ts
 import type { RuleSet } from '../rules/types.ts'
 import { buildEnvelopes } from '../sources/build-envelopes.ts'
 import { sourceTypes } from '../sources/index.ts'
+import { redactHeaders, redactQuery } from '../sources/redact.ts'
 import type { InboundRequest } from '../sources/types.ts'
 
 export interface AcceptDeps {
@@ -68,6 +69,12 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
     routes: plan.routes,
     deliveries: plan.deliveries.map((d) => d.id),
     state: 'pending',
+    request: {
+      method: req.method,
+      headers: redactHeaders(req.headers),
+      query: redactQuery(req.query),
+      body_base64: req.rawBody.toString('base64'),
+    },
   }
   await storeStep(() => deps.producer.store(record, plan.deliveries, ruleSet))
 
