@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: measures, in one run on this machine, a bare Hono server reading the body (the
+ * baseline), hookyard's durable ingest, end-to-end deliveries per second, the mapping cost per event
+ * and RSS under load. Prints each figure with hookyard's ratio to the baseline and writes them as JSON.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { startRedisServer } from '../src/embedded-redis.ts'
+import { githubBranchPush } from '../test/helpers/fixtures.ts'
+import { signGithub } from '../test/helpers/sign.ts'
+import { BENCH_SECRET, benchRules } from './bench-rules.ts'
+import { runLoad, type LoadResult } from './load.ts'
+import { measureMappingCost } from './mapping-cost.ts'
+import { startProcess } from './processes.ts'
+import { startRecordingTarget } from './recording-target.ts'
+
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32)
+const DURATION_SEC = Number(process.env['BENCH_DURATION'] ?? 10)
+const OUT = process.env['BENCH_OUT'] ?? 'bench-results.json'
+
+const body = JSON.stringify(githubBranchPush())
+const headers = {
+  'content-type': 'application/json',
+  'x-github-event': 'push',
+  'x-hub-signature-256': signGithub(BENCH_SECRET, body),
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'hookyard-bench-'))
+  const redis = await startRedisServer({ dir: join(work, 'redis') })
+  const target = await startRecordingTarget()
+  const rulesDir = join(work, 'rules')
+  const rulesText = benchRules(target.url)
+  mkdirSync(rulesDir, { recursive: true })
+  writeFileSync(join(rulesDir, 'bench.yaml'), rulesText)
+  const env = { REDIS_URL: redis.url, RULES_DIR: rulesDir, BENCH_SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' }
+  const load = (port: number): Promise<LoadResult> =>
+    runLoad({ url: `http://127.0.0.1:${port}/hooks/github`, body, headers, connections: CONNECTIONS, durationSec: DURATION_SEC })
+
+  try {
+    log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`)
+    log(`payload: ${body.length} bytes GitHub push, ${CONNECTIONS} connections, ${DURATION_SEC} s per run`)
+
+    const bare = await startProcess(['--import', 'tsx', 'bench/bare-hono-server.ts'], {}, 'listening')
+    await load(bare.port) // warm-up
+    const baseline = await load(bare.port)
+    await bare.stop()
+    log(`baseline  bare Hono reading the body: ${baseline.requestsPerSec} req/s, p99 ${baseline.p99Ms} ms`)
+
+    const ingest = await startProcess(['bin/hookyard.js', 'serve', '--role', 'ingest'], { ...env, HOOKYARD_PREFIX: 'bench-ingest' }, 'hookyard listening')
+    await load(ingest.port)
+    const accepted = await load(ingest.port)
+    const ingestRss = ingest.rssMiB()
+    await ingest.stop()
+    const ratio = accepted.requestsPerSec / baseline.requestsPerSec
+    log(`ingest    hookyard durable accept: ${accepted.requestsPerSec} req/s (${ratio.toFixed(2)} x baseline), p50 ${accepted.p50Ms} ms, p99 ${accepted.p99Ms} ms, non-2xx ${accepted.non2xx}, errors ${accepted.errors}`)
+    log(`memory    hookyard RSS under load: ${ingestRss.now} MiB (peak ${ingestRss.peak} MiB)`)
+
+    const all = await startProcess(['bin/hookyard.js', 'serve', '--role', 'all'], { ...env, HOOKYARD_PREFIX: 'bench-e2e' }, 'hookyard listening')
+    const before = target.count()
+    const started = Date.now()
+    const endToEnd = await load(all.port)
+    const sent = endToEnd.total - endToEnd.non2xx - endToEnd.errors
+    await waitFor(() => target.count() - before >= sent, 120_000)
+    const deliveredPerSec = Math.round((target.count() - before) / ((target.lastAt() - started) / 1000))
+    const allRss = all.rssMiB()
+    await all.stop()
+    log(`e2e       deliveries to a local target: ${deliveredPerSec} /s while accepting ${endToEnd.requestsPerSec} req/s (${(deliveredPerSec / endToEnd.requestsPerSec).toFixed(2)} x ingest), RSS ${allRss.now} MiB (peak ${allRss.peak} MiB)`)
+
+    const mappingUs = await measureMappingCost(rulesText, { BENCH_SECRET }, body, 5000)
+    log(`mapping   parse + normalize + when + map + request: ${mappingUs.toFixed(1)} us per event`)
+
+    const results = {
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { connections: CONNECTIONS, duration_sec: DURATION_SEC, payload_bytes: body.length },
+      baseline_bare_hono: baseline,
+      ingest: { ...accepted, ratio_to_baseline: Number(ratio.toFixed(3)), rss_mib: ingestRss },
+      end_to_end: { accepted: endToEnd, delivered_per_sec: deliveredPerSec, ratio_to_ingest: Number((deliveredPerSec / endToEnd.requestsPerSec).toFixed(3)), rss_mib: allRss },
+      mapping_us_per_event: Number(mappingUs.toFixed(2)),
+    }
+    writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`)
+    log(`wrote ${OUT}`)
+  } finally {
+    await target.close()
+    await redis.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`)
+}
+
+await main()
