@@ -1,7 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { createDeliveryLog } from './delivery-log/delivery-log.ts'
@@ -9,7 +11,9 @@ import { createKeys } from './delivery-log/keys.ts'
 import { startRedisServer, type RedisServerHandle } from './embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
 import type { Logger } from './logger.ts'
+import { createEventWriter } from './delivery-log/accept-event.ts'
 import { createCooldownStore } from './queue/cooldown-store.ts'
+import { startInboxPump } from './queue/inbox-pump.ts'
 import { DELIVERY_QUEUE, type QueueJobData } from './queue/delivery-job.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
 import { createProducer } from './queue/producer.ts'
@@ -55,25 +59,39 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   }
 
   // Ingress fails fast while Redis is down (503 + Retry-After) instead of queueing commands in memory.
-  const producerRedis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  // Auto-pipelining batches the scripts of concurrent requests into shared writes (micro-batching).
+  const producerRedis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true })
   producerRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'))
   await waitForRedis(producerRedis, redisUrl)
 
   const keys = createKeys(config.redisPrefix)
-  const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs)
   const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
-  const cooldowns = createCooldownStore(producerRedis, keys)
-  const producer = createProducer({ queue, log: deliveryLog, cooldowns, dedupWindowMs: config.dedupWindowMs, retentionMs: config.retentionMs })
+  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, config.retentionMs), dedupWindowMs: config.dedupWindowMs })
 
+  // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
-  const worker = workerRedis
+  const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
+  const workerCooldowns = workerRedis && createCooldownStore(workerRedis, keys)
+  const workerQueue = workerRedis && new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: workerRedis, prefix: keys.prefix })
+  const pump =
+    pumpRedis && workerQueue && workerCooldowns
+      ? startInboxPump({
+          redis: pumpRedis,
+          queue: workerQueue,
+          cooldowns: workerCooldowns,
+          keys,
+          logger: logger.child({ component: 'pump' }),
+          consumer: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+          retentionMs: config.retentionMs,
+        })
+      : null
+  const worker = workerRedis && workerCooldowns
     ? createDeliveryWorker({
         connection: workerRedis,
         prefix: keys.prefix,
-        // the worker's own connection queues commands through a Redis blip instead of failing the attempt
         log: createDeliveryLog(workerRedis, keys, config.retentionMs),
-        cooldowns: createCooldownStore(workerRedis, keys),
+        cooldowns: workerCooldowns,
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         secretValues: () => ruleSet.secretValues,
@@ -101,6 +119,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   const stop = async (): Promise<void> => {
     logger.info('shutting down')
     await new Promise<void>((resolve) => server.close(() => resolve()))
+    await pump?.stop()
     if (worker) {
       const closed = worker.close()
       const graceful = await Promise.race([closed.then(() => true), sleep(SHUTDOWN_GRACE_MS).then(() => false)])
@@ -110,7 +129,8 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
       }
     }
     await queue.close()
-    await Promise.all([producerRedis.quit().catch(() => undefined), workerRedis?.quit().catch(() => undefined)])
+    await workerQueue?.close()
+    await Promise.all([producerRedis, workerRedis, pumpRedis].map((r) => r?.quit().catch(() => undefined)))
     await embedded?.stop()
     logger.info('stopped')
   }

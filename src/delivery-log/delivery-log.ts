@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
+import { APPEND_DELIVERY, NEXT_REPLAY, TRIM_BATCH_MAX, TRIM_BY_COUNT } from './log-scripts.ts'
+import { deserialize, serialize } from './record-codec.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
+
+/** RETENTION_COUNT's default: the most events kept (with their deliveries and attempts). */
+export const DEFAULT_RETENTION_COUNT = 100_000
 
 export interface ClaimResult {
   /** the id the event is stored under: a new one, or the original on a repeat */
@@ -15,6 +20,10 @@ export interface DeliveryLog {
   writeEvent(event: EventRecord, deliveries: DeliveryRecord[]): Promise<void>
   markAccepted(eventId: string): Promise<void>
   recordAttempt(deliveryId: string, attempt: AttemptRecord, status: DeliveryStatus, error: string | null): Promise<void>
+  /** Stores one more delivery of an existing event (a replay) and lists it under the event. */
+  addDelivery(record: DeliveryRecord): Promise<void>
+  /** 1, 2, ... for each replay of a delivery; null when the delivery is not (or no longer) stored. */
+  nextReplayNumber(deliveryId: string): Promise<number | null>
   getEvent(id: string): Promise<EventRecord | null>
   getDelivery(id: string): Promise<DeliveryRecord | null>
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>
@@ -33,7 +42,11 @@ local state = redis.call('HGET', ARGV[3] .. original, 'state')
 return {original, state or '"pending"'}
 `
 
-export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number): DeliveryLog {
+/**
+ * Retention is bounded two ways: by age (every hash gets a TTL, the indexes are trimmed by score)
+ * and by count (`retentionCount` events at most, trimmed in the same transaction that adds one).
+ */
+export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number, retentionCount = DEFAULT_RETENTION_COUNT): DeliveryLog {
   const eventKeyPrefix = keys.event('')
   return {
     async claimEvent(source, deliveryKey, eventId, windowMs) {
@@ -61,7 +74,23 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
       }
       tx.zremrangebyscore(keys.events, '-inf', now - retentionMs)
       tx.zremrangebyscore(keys.deliveries, '-inf', now - retentionMs)
+      tx.eval(TRIM_BY_COUNT, 2, keys.events, keys.deliveries, retentionCount, TRIM_BATCH_MAX, eventKeyPrefix, keys.delivery(''))
       await tx.exec()
+    },
+
+    async addDelivery(record) {
+      await redis
+        .multi()
+        .hset(keys.delivery(record.id), serialize(record))
+        .pexpire(keys.delivery(record.id), retentionMs)
+        .zadd(keys.deliveries, Date.parse(record.created_at), record.id)
+        .eval(APPEND_DELIVERY, 1, keys.event(record.event), record.id)
+        .exec()
+    },
+
+    async nextReplayNumber(deliveryId) {
+      const n = (await redis.eval(NEXT_REPLAY, 1, keys.delivery(deliveryId))) as number | null
+      return n === null ? null : Number(n)
     },
 
     async markAccepted(eventId) {
@@ -92,25 +121,4 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
       return raw.map((line) => JSON.parse(line) as AttemptRecord)
     },
   }
-}
-
-/** Hash fields hold JSON, so numbers, nulls and nested values come back as they went in. */
-function serialize(record: object): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(record)) {
-    out[k] = JSON.stringify(v)
-  }
-  return out
-}
-
-function deserialize(raw: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(raw)) {
-    try {
-      out[k] = JSON.parse(v)
-    } catch {
-      out[k] = v // tolerate a field written by hand
-    }
-  }
-  return out
 }

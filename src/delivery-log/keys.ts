@@ -11,6 +11,8 @@ export interface Keys {
   /** per cooldown key: the window gate (a string with a TTL) and the coalescing state (a hash) */
   cooldownGate(keyHash: string): string
   cooldownState(keyHash: string): string
+  /** stream of accepted events' jobs, moved into the queue by a worker's inbox pump */
+  inbox: string
   /** sorted sets by time, for listing */
   events: string
   deliveries: string
@@ -26,6 +28,7 @@ export function createKeys(name: string): Keys {
     attempts: (id) => `${prefix}:delivery:${id}:attempts`,
     cooldownGate: (h) => `${prefix}:cooldown:${h}:gate`,
     cooldownState: (h) => `${prefix}:cooldown:${h}:state`,
+    inbox: `${prefix}:inbox`,
     events: `${prefix}:events`,
     deliveries: `${prefix}:deliveries`,
   }

@@ -20,6 +20,8 @@ export interface EventRecord {
   state: 'pending' | 'accepted'
   /** the inbound request as received (shared tokens masked), stored once: re-runs start from it */
   request: StoredRequest
+  /** set on an event created by re-running another against the current rules */
+  rerun_of?: string
 }
 
 export interface StoredRequest {
@@ -48,6 +50,12 @@ export interface DeliveryRecord {
   cooldown_key: string | null
   /** the delivery this one was folded into, when coalesced */
   coalesced_into?: string
+  /** the event's source name (older records lack it: read it from the event) */
+  source?: string
+  /** set on a delivery created by replaying another as stored */
+  replay_of?: string
+  /** how many replays were made of this delivery (a counter, HINCRBY) */
+  replays?: number
 }
 
 export interface AttemptRecord {

@@ -51,12 +51,7 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
   const envelopes = buildEnvelopes(source, req, parsed, receivedAt)
   const senderDelivery = envelopes[0]?.delivery ?? newId
 
-  const claim = await storeStep(() => deps.producer.claim(source.name, dedupKey(senderDelivery), newId))
-  if (claim.state === 'accepted') {
-    log.info({ event_id: claim.eventId, event: parsed.event, sender_delivery: senderDelivery }, 'duplicate ignored')
-    return { status: 200, body: { event: claim.eventId, duplicate: true } }
-  }
-  const eventId = claim.eventId
+  const eventId = newId
   const plan = await planDeliveries({ eventId, envelopes, ruleSet, userAgent: deps.userAgent })
   const record: EventRecord = {
     id: eventId,
@@ -68,7 +63,7 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
     rules_version: ruleSet.version,
     routes: plan.routes,
     deliveries: plan.deliveries.map((d) => d.id),
-    state: 'pending',
+    state: 'accepted',
     request: {
       method: req.method,
       headers: redactHeaders(req.headers),
@@ -76,7 +71,11 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
       body_base64: req.rawBody.toString('base64'),
     },
   }
-  await storeStep(() => deps.producer.store(record, plan.deliveries, ruleSet))
+  const { duplicateOf } = await storeStep(() => deps.producer.store(record, plan.deliveries, ruleSet, dedupKey(senderDelivery)))
+  if (duplicateOf !== null) {
+    log.info({ event_id: duplicateOf, event: parsed.event, sender_delivery: senderDelivery }, 'duplicate ignored')
+    return { status: 200, body: { event: duplicateOf, duplicate: true } }
+  }
 
   const deliveries = plan.deliveries.map((d) => ({
     id: d.id,

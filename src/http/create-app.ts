@@ -1,4 +1,6 @@
+import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Logger } from '../logger.ts'
 import { acceptWebhook, type AcceptDeps } from './accept-webhook.ts'
 import { toErrorResponse } from './error-response.ts'
@@ -29,11 +31,9 @@ export function createApp(options: AppOptions): Hono {
   if (ingest) {
     app.post('/hooks/:source', async (c) => {
       try {
-        const rawBody = await readRawBody(c.req.raw, options.maxBodyBytes)
-        const headers: Record<string, string> = {}
-        c.req.raw.headers.forEach((value, name) => {
-          headers[name] = value // Headers yields lower-cased names
-        })
+        const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming
+        const rawBody = await readRawBody(c.req.raw, options.maxBodyBytes, incoming)
+        const headers = incoming ? flattenHeaders(incoming.headers) : Object.fromEntries(c.req.raw.headers)
         const result = await acceptWebhook(ingest, c.req.param('source'), {
           method: c.req.method,
           headers,
@@ -60,4 +60,15 @@ export function createApp(options: AppOptions): Hono {
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500)
   })
   return app
+}
+
+/** Node already lower-cases header names; repeated headers are joined as fetch's Headers would. */
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) {
+      out[name] = Array.isArray(value) ? value.join(', ') : value
+    }
+  }
+  return out
 }
