@@ -24,6 +24,8 @@ export interface Config {
   workerConcurrency: number
   /** how long event and delivery records are kept */
   retentionMs: number
+  /** the most events kept (with their deliveries and attempts); the oldest go first */
+  retentionCount: number
 }
 
 /** Command-line flags; they override the environment. */
@@ -69,6 +71,7 @@ const schema = z.object({
   DEDUP_WINDOW: durationMs.default(24 * 3600_000),
   WORKER_CONCURRENCY: intString(1, 10_000).default(50),
   RETENTION: durationMs.default(7 * 24 * 3600_000),
+  RETENTION_COUNT: intString(1, 100_000_000).default(100_000),
 })
 
 /**
@@ -105,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     dedupWindowMs: c.DEDUP_WINDOW,
     workerConcurrency: c.WORKER_CONCURRENCY,
     retentionMs: c.RETENTION,
+    retentionCount: c.RETENTION_COUNT,
   }
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { createDeliveryLog } from './delivery-log/delivery-log.ts'
 import { createKeys } from './delivery-log/keys.ts'
+import { createLogReader } from './delivery-log/log-reader.ts'
 import { startRedisServer, type RedisServerHandle } from './embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
 import type { Logger } from './logger.ts'
@@ -17,6 +18,7 @@ import { startInboxPump } from './queue/inbox-pump.ts'
 import { DELIVERY_QUEUE, type QueueJobData } from './queue/delivery-job.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
 import { createProducer } from './queue/producer.ts'
+import { createReplayer } from './queue/replay.ts'
 import { loadRules } from './rules/load-rules.ts'
 import type { RuleSet } from './rules/types.ts'
 
@@ -32,6 +34,8 @@ export interface RunningHookyard {
   port: number
   redisUrl: string
   ruleSet: () => RuleSet
+  /** the admin API's bearer token: HOOKYARD_ADMIN_TOKEN, or one generated at start */
+  adminToken: string
   /** graceful: stop accepting, let in-flight deliveries finish (or release them), close Redis */
   stop(): Promise<void>
 }
@@ -67,7 +71,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   const keys = createKeys(config.redisPrefix)
   const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
-  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, config.retentionMs), dedupWindowMs: config.dedupWindowMs })
+  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
 
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
@@ -90,7 +94,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     ? createDeliveryWorker({
         connection: workerRedis,
         prefix: keys.prefix,
-        log: createDeliveryLog(workerRedis, keys, config.retentionMs),
+        log: createDeliveryLog(workerRedis, keys, config.retentionMs, config.retentionCount),
         cooldowns: workerCooldowns,
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
@@ -99,11 +103,29 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
       })
     : null
 
+  // never logged: `serve` prints it once, in the dashboard URL, when it was generated here
+  const adminToken = config.adminToken ?? randomBytes(24).toString('base64url')
+  const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs, config.retentionCount)
+  const userAgent = `hookyard/${options.version}`
   const app = createApp({
     ingest:
       config.role === 'worker'
         ? null
-        : { getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent: `hookyard/${options.version}` },
+        : { getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent },
+    admin:
+      config.role === 'worker'
+        ? null
+        : {
+            token: adminToken,
+            getRuleSet: () => ruleSet,
+            log: deliveryLog,
+            reader: createLogReader(producerRedis, keys),
+            replayer: createReplayer({ queue, log: deliveryLog, getRuleSet: () => ruleSet, retentionMs: config.retentionMs }),
+            producer,
+            queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+            logger: logger.child({ component: 'admin' }),
+            userAgent,
+          },
     logger,
     maxBodyBytes: config.maxBodyBytes,
     readiness: async () => {
@@ -130,7 +152,8 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     }
     await queue.close()
     await workerQueue?.close()
-    await Promise.all([producerRedis, workerRedis, pumpRedis].map((r) => r?.quit().catch(() => undefined)))
+    const connections = [producerRedis, workerRedis, pumpRedis].filter((r): r is Redis => r !== null)
+    await Promise.all(connections.map((r) => r.quit().catch(() => undefined)))
     await embedded?.stop()
     logger.info('stopped')
   }
@@ -138,6 +161,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     port,
     redisUrl,
     ruleSet: () => ruleSet,
+    adminToken,
     stop: () => (stopping ??= stop()),
   }
 }

@@ -34,6 +34,10 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     logger.fatal({ err }, 'start failed')
     return 1
   }
+  if (config.adminToken === null && config.role !== 'worker') {
+    // printed once, to stderr and never through the logger, so log shipping never carries the token
+    process.stderr.write(`hookyard: admin API and dashboard: ${dashboardUrl(config.host, running.port, running.adminToken)}\n`)
+  }
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'signal received')
@@ -46,4 +50,10 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     process.once('SIGINT', onSignal)
   })
   return 0
+}
+
+/** The UI reads the token from the fragment, which browsers never send to the server. */
+function dashboardUrl(host: string, port: number, token: string): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  return `http://${shown}:${port}/ui#token=${encodeURIComponent(token)}`
 }

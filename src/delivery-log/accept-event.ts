@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
+import { DEFAULT_RETENTION_COUNT } from './delivery-log.ts'
+import { TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
 import { serialize } from './record-codec.ts'
 import type { DeliveryRecord, EventRecord } from './records.ts'
 
@@ -9,15 +11,15 @@ import type { DeliveryRecord, EventRecord } from './records.ts'
  * all, and a repeat returns the original event id. One round trip per event; concurrent requests'
  * scripts share writes through the connection's auto-pipelining.
  * KEYS: event, events index, deliveries index, inbox [, dedup]
- * ARGV: event id, dedup window ms, retention ms, now ms, delivery key prefix,
+ * ARGV: event id, dedup window ms, retention ms, now ms, delivery key prefix, retention count,
  *       E, E field/value pairs, D, D x (id, F, F field/value pairs), jobs JSON ('' = none)
  */
-const ACCEPT = `
+const ACCEPT = `${TRIM_FUNCTION}
 local eventId, retention, now, prefix = ARGV[1], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 if #KEYS == 5 and not redis.call('SET', KEYS[5], eventId, 'NX', 'PX', ARGV[2]) then
   return redis.call('GET', KEYS[5])
 end
-local pos = 6
+local pos = 7
 local function pairs_at()
   local n = tonumber(ARGV[pos]) * 2
   local out = {}
@@ -43,6 +45,8 @@ if ARGV[pos] ~= '' then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(retention))
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(retention))
+-- count retention (RETENTION_COUNT): the event key minus its id is the event key prefix
+trim_by_count(KEYS[2], KEYS[3], tonumber(ARGV[6]), ${TRIM_BATCH_MAX}, string.sub(KEYS[1], 1, #KEYS[1] - #eventId), prefix)
 return false
 `
 
@@ -63,7 +67,7 @@ export interface EventWriter {
 
 type AcceptCommand = (numKeys: number, ...keysAndArgs: (string | number)[]) => Promise<string | null>
 
-export function createEventWriter(redis: Redis, keys: Keys, retentionMs: number): EventWriter {
+export function createEventWriter(redis: Redis, keys: Keys, retentionMs: number, retentionCount = DEFAULT_RETENTION_COUNT): EventWriter {
   const deliveryPrefix = keys.delivery('')
   // defineCommand sends EVALSHA (the script body only once per connection), not the whole script per event
   redis.defineCommand('hookyardAcceptEvent', { lua: ACCEPT })
@@ -74,7 +78,7 @@ export function createEventWriter(redis: Redis, keys: Keys, retentionMs: number)
       if (dedupKey !== null) {
         eventKeys.push(keys.dedup(event.source, dedupKey))
       }
-      const args: (string | number)[] = [event.id, dedupWindowMs, retentionMs, Date.parse(event.received_at), deliveryPrefix]
+      const args: (string | number)[] = [event.id, dedupWindowMs, retentionMs, Date.parse(event.received_at), deliveryPrefix, retentionCount]
       pushPairs(args, serialize(event))
       args.push(deliveries.length)
       for (const d of deliveries) {

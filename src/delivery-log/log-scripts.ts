@@ -5,35 +5,42 @@
  */
 
 /** Most events one write may trim: keeps a call cheap even right after RETENTION_COUNT was lowered. */
-export const TRIM_BATCH_MAX = 1000
+export const TRIM_BATCH_MAX = 100
 
 /**
- * Count retention. Drops the oldest events beyond ARGV[1] (at most ARGV[2] per call) with their
+ * Count retention, as a Lua function other scripts include (the ingest script calls it after
+ * storing an event). Drops the oldest events beyond `max` (at most `batch` per call) with their
  * deliveries and attempts. A delivery still queued or retrying keeps its hash (it expires by age)
  * so a worker finishing it never recreates a half record without a TTL; it only leaves the index.
- * KEYS: events index, deliveries index. ARGV: max, batch, event key prefix, delivery key prefix.
  */
-export const TRIM_BY_COUNT = `
-local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
-if excess <= 0 then return 0 end
-if excess > tonumber(ARGV[2]) then excess = tonumber(ARGV[2]) end
-local ids = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
-for _, id in ipairs(ids) do
-  local ok, list = pcall(cjson.decode, redis.call('HGET', ARGV[3] .. id, 'deliveries') or '[]')
-  if ok and type(list) == 'table' then
-    for _, d in ipairs(list) do
-      local dk = ARGV[4] .. tostring(d)
-      local status = redis.call('HGET', dk, 'status')
-      if status ~= '"queued"' and status ~= '"retrying"' then
-        redis.call('DEL', dk, dk .. ':attempts')
+export const TRIM_FUNCTION = `
+local function trim_by_count(events, deliveries, max, batch, event_prefix, delivery_prefix)
+  local excess = redis.call('ZCARD', events) - max
+  if excess <= 0 then return 0 end
+  if excess > batch then excess = batch end
+  local ids = redis.call('ZRANGE', events, 0, excess - 1)
+  for _, id in ipairs(ids) do
+    local ok, list = pcall(cjson.decode, redis.call('HGET', event_prefix .. id, 'deliveries') or '[]')
+    if ok and type(list) == 'table' then
+      for _, d in ipairs(list) do
+        local dk = delivery_prefix .. tostring(d)
+        local status = redis.call('HGET', dk, 'status')
+        if status ~= '"queued"' and status ~= '"retrying"' then
+          redis.call('DEL', dk, dk .. ':attempts')
+        end
+        redis.call('ZREM', deliveries, tostring(d))
       end
-      redis.call('ZREM', KEYS[2], tostring(d))
     end
+    redis.call('DEL', event_prefix .. id)
   end
-  redis.call('DEL', ARGV[3] .. id)
+  redis.call('ZREMRANGEBYRANK', events, 0, excess - 1)
+  return #ids
 end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
-return #ids
+`
+
+/** KEYS: events index, deliveries index. ARGV: max, batch, event key prefix, delivery key prefix. */
+export const TRIM_BY_COUNT = `${TRIM_FUNCTION}
+return trim_by_count(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4])
 `
 
 /** Appends a delivery id to an event's JSON `deliveries` list (a replay joins its event). KEYS: event. */

@@ -3,12 +3,15 @@ import { Hono } from 'hono'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Logger } from '../logger.ts'
 import { acceptWebhook, type AcceptDeps } from './accept-webhook.ts'
+import { createAdminRoutes, type AdminDeps } from './admin-routes.ts'
 import { toErrorResponse } from './error-response.ts'
 import { readRawBody } from './read-raw-body.ts'
 
 export interface AppOptions {
   /** null: this process does not accept webhooks (worker role) */
   ingest: AcceptDeps | null
+  /** the admin API under /api; null or absent: none (worker role) */
+  admin?: AdminDeps | null
   logger: Logger
   maxBodyBytes: number
   /** readiness: Redis reachable and rules loaded */
@@ -52,6 +55,10 @@ export function createApp(options: AppOptions): Hono {
         return c.json(res.body, res.status)
       }
     })
+  }
+
+  if (options.admin) {
+    app.route('/api', createAdminRoutes(options.admin))
   }
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } }, 404))

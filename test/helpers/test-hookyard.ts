@@ -17,6 +17,8 @@ export interface TestHookyard {
   /** a connection to the same Redis, for inspection */
   redis: Redis
   prefix: string
+  /** the admin API's bearer token (HOOKYARD_ADMIN_TOKEN from `env`, else the generated one) */
+  adminToken: string
   post(source: string, body: string | Buffer, headers: Record<string, string>, query?: string): Promise<Response>
   stop(): Promise<void>
 }
@@ -54,6 +56,7 @@ export async function startTestHookyard(options: TestHookyardOptions): Promise<T
     logs,
     redis,
     prefix,
+    adminToken: app.adminToken,
     post: (source, body, headers, query = '') =>
       fetch(`${url}/hooks/${source}${query}`, { method: 'POST', body, headers }),
     async stop() {

@@ -1,0 +1,83 @@
+import { Hono } from 'hono'
+import type { ReplayResult } from '../queue/replay.ts'
+import { isRecordId } from './admin-query.ts'
+import { problem, reply } from './admin-reply.ts'
+import type { AdminDeps } from './admin-routes.ts'
+import { adminSecretValues } from './mask-response.ts'
+import { rerunEvent } from './rerun-event.ts'
+
+/** Most failed deliveries one retry-failed call replays; call again for the rest. */
+const RETRY_FAILED_CAP = 1000
+/** Replays in flight at once during retry-failed: bounded so one call cannot flood Redis. */
+const RETRY_FAILED_CONCURRENCY = 20
+
+const STATUS_BY_CODE = { NOT_FOUND: 404, NO_REQUEST: 409, TARGET_UNKNOWN: 409 } as const
+
+/** POST routes: replay a delivery, re-run an event, retry a target's failed deliveries. */
+export function actionRoutes(deps: AdminDeps): Hono {
+  const api = new Hono()
+  const secrets = () => adminSecretValues(deps.getRuleSet())
+
+  api.post('/deliveries/:id/replay', async (c) => {
+    const id = c.req.param('id')
+    const result: ReplayResult = isRecordId(id)
+      ? await deps.replayer.replay(id)
+      : { ok: false, code: 'NOT_FOUND', message: `no delivery ${id}` }
+    if (!result.ok) {
+      return problem(c, STATUS_BY_CODE[result.code], result.code, result.message)
+    }
+    const { id: newId, route, target, status, replay_of } = result.delivery
+    deps.logger.info({ delivery: newId, replay_of, target }, 'delivery replayed')
+    return reply(c, { delivery: { id: newId, route, target, status, replay_of } }, secrets(), 202)
+  })
+
+  api.post('/events/:id/rerun', async (c) => {
+    const id = c.req.param('id')
+    if (!isRecordId(id)) {
+      return problem(c, 404, 'NOT_FOUND', `no event ${id}`)
+    }
+    const result = await rerunEvent(deps, id)
+    return reply(c, result.body, secrets(), result.status)
+  })
+
+  /**
+   * Replays the newest failed delivery of each chain: a failed delivery that was already
+   * replayed is skipped (its replay, if it failed too, is picked instead), so calling this twice
+   * never sends the same failure twice. Deliveries whose mapping failed have nothing to send and
+   * are left out (re-run their event instead).
+   */
+  api.post('/targets/:name/retry-failed', async (c) => {
+    const name = c.req.param('name')
+    if (!deps.getRuleSet().targets.has(name)) {
+      return problem(c, 404, 'NOT_FOUND', `no target ${name} in the rules`)
+    }
+    const page = await deps.reader.listDeliveries({
+      target: name,
+      status: 'failed',
+      replayed: false,
+      attempted: true,
+      fromMs: null,
+      toMs: null,
+      after: null,
+      limit: RETRY_FAILED_CAP,
+      budget: Number.POSITIVE_INFINITY, // the whole retained index: bounded by retention, and an explicit action
+    })
+    const retried: string[] = []
+    let skipped = 0
+    const ids = page.items.map((d) => d.id)
+    for (let start = 0; start < ids.length; start += RETRY_FAILED_CONCURRENCY) {
+      const results = await Promise.all(ids.slice(start, start + RETRY_FAILED_CONCURRENCY).map((id) => deps.replayer.replay(id)))
+      for (const r of results) {
+        if (r.ok) {
+          retried.push(r.delivery.id)
+        } else {
+          skipped++
+        }
+      }
+    }
+    deps.logger.info({ target: name, retried: retried.length, skipped }, 'failed deliveries retried')
+    return reply(c, { retried: retried.length, deliveries: retried, skipped, more: page.next !== null }, secrets(), 202)
+  })
+
+  return api
+}

@@ -1,0 +1,103 @@
+import { Hono } from 'hono'
+import { encodeCursor } from '../delivery-log/scan-index.ts'
+import type { DeliveryRecord } from '../delivery-log/records.ts'
+import { parseDeliveryQuery, parseEventQuery, isRecordId } from './admin-query.ts'
+import { problem, reply } from './admin-reply.ts'
+import type { AdminDeps } from './admin-routes.ts'
+import { toDeliveryView, toEventSummary } from './admin-views.ts'
+import { envelopeSummary, storedRequestView } from './event-envelope.ts'
+import { adminSecretValues, maskHeaderNames } from './mask-response.ts'
+
+const DAY_MS = 24 * 3600_000
+/** The summary counts the statuses of at most this many of the last day's deliveries. */
+const SUMMARY_DELIVERY_CAP = 10_000
+
+/** GET routes: lists with filters and paging, single records, the dashboard summary. */
+export function readRoutes(deps: AdminDeps): Hono {
+  const api = new Hono()
+  const secrets = () => adminSecretValues(deps.getRuleSet())
+
+  api.get('/events', async (c) => {
+    const parsed = parseEventQuery(c.req.query())
+    if (!parsed.ok) {
+      return problem(c, 400, 'QUERY_INVALID', parsed.message)
+    }
+    const page = await deps.reader.listEvents(parsed.query)
+    const statuses = await deps.reader.deliveryStatuses(page.items.flatMap((e) => e.deliveries))
+    return reply(c, { items: page.items.map((e) => toEventSummary(e, statuses)), next_cursor: encodeCursor(page.next) }, secrets())
+  })
+
+  api.get('/events/:id', async (c) => {
+    const id = c.req.param('id')
+    const event = isRecordId(id) ? await deps.log.getEvent(id) : null
+    if (!event) {
+      return problem(c, 404, 'NOT_FOUND', `no event ${id}`)
+    }
+    const deliveries = (await deps.reader.loadDeliveries(event.deliveries)).filter((d): d is DeliveryRecord => d !== null)
+    const statuses = new Map(deliveries.map((d) => [d.id, d.status]))
+    const ruleSet = deps.getRuleSet()
+    const masked = adminSecretValues(ruleSet)
+    const detail = {
+      ...toEventSummary(event, statuses),
+      routes: event.routes, // the full explain trace, errors included
+      envelope: envelopeSummary(event, ruleSet),
+      request: storedRequestView(event, masked),
+    }
+    return reply(c, { event: detail, deliveries: deliveries.map((d) => toDeliveryView(d, event.source, masked)) }, masked)
+  })
+
+  api.get('/deliveries', async (c) => {
+    const parsed = parseDeliveryQuery(c.req.query())
+    if (!parsed.ok) {
+      return problem(c, 400, 'QUERY_INVALID', parsed.message)
+    }
+    const page = await deps.reader.listDeliveries(parsed.query)
+    const records = await deps.reader.loadDeliveries(page.items.map((d) => d.id))
+    const items = page.items.flatMap((head, i) => {
+      const record = records[i]
+      return record ? [toDeliveryView(record, head.source, secrets())] : []
+    })
+    return reply(c, { items, next_cursor: encodeCursor(page.next) }, secrets())
+  })
+
+  api.get('/deliveries/:id', async (c) => {
+    const id = c.req.param('id')
+    const [delivery] = isRecordId(id) ? await deps.reader.loadDeliveries([id]) : []
+    if (!delivery) {
+      return problem(c, 404, 'NOT_FOUND', `no delivery ${id}`)
+    }
+    const [sources, attempts] = await Promise.all([deps.reader.eventSources([delivery.event]), deps.log.listAttempts(id)])
+    return reply(
+      c,
+      {
+        delivery: toDeliveryView(delivery, sources.get(delivery.event) ?? null, secrets()),
+        attempts: attempts.map((a) => ({ ...a, response_headers: maskHeaderNames(a.response_headers) })),
+      },
+      secrets()
+    )
+  })
+
+  api.get('/summary', async (c) => {
+    const ruleSet = deps.getRuleSet()
+    const since = Date.now() - DAY_MS
+    const [events24h, deliveries, queue] = await Promise.all([
+      deps.reader.countEventsSince(since),
+      deps.reader.countDeliveriesSince(since, SUMMARY_DELIVERY_CAP),
+      deps.queueCounts(),
+    ])
+    return reply(
+      c,
+      {
+        rules_version: ruleSet.version,
+        sources: [...ruleSet.sources.keys()],
+        targets: [...ruleSet.targets.keys()],
+        routes: ruleSet.routes.map((r) => r.name),
+        counts: { events_24h: events24h, deliveries: deliveries.counts, deliveries_truncated: deliveries.truncated },
+        queue,
+      },
+      adminSecretValues(ruleSet)
+    )
+  })
+
+  return api
+}

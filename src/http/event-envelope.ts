@@ -1,0 +1,63 @@
+import type { EventRecord } from '../delivery-log/records.ts'
+import type { PackageView, PushView } from '../envelope.ts'
+import type { RuleSet } from '../rules/types.ts'
+import { buildEnvelopes } from '../sources/build-envelopes.ts'
+import { sourceTypes } from '../sources/index.ts'
+import { redactHeaders, redactQuery } from '../sources/redact.ts'
+import type { InboundRequest } from '../sources/types.ts'
+import { bodyExcerpt, maskHeaderNames } from './mask-response.ts'
+
+export interface EnvelopeSummary {
+  push: PushView | null
+  /** a Bitbucket push with several changes has one push per change; `push` is the first */
+  pushes: PushView[]
+  package: PackageView | null
+  headers: Record<string, string>
+  query: Record<string, string>
+}
+
+/** The stored inbound request as a source type reads it (signatures are not checked again). */
+export function inboundRequest(event: EventRecord): InboundRequest {
+  return {
+    method: event.request.method,
+    headers: event.request.headers,
+    query: event.request.query,
+    rawBody: Buffer.from(event.request.body_base64, 'base64'),
+  }
+}
+
+/**
+ * Rebuilt from the stored request with the source type's parse and buildEnvelopes, so it is
+ * exactly what `when` and `map` saw. Null when the source is no longer in the rules (or changed
+ * type) or the body no longer parses: the raw request is still shown.
+ */
+export function envelopeSummary(event: EventRecord, ruleSet: RuleSet): EnvelopeSummary | null {
+  const source = ruleSet.sources.get(event.source)
+  const sourceType = source && source.type === event.type ? sourceTypes.get(source.type) : undefined
+  if (!source || !sourceType) {
+    return null
+  }
+  try {
+    const req = inboundRequest(event)
+    const envelopes = buildEnvelopes(source, req, sourceType.parse(req, source), new Date(event.received_at))
+    const first = envelopes[0]
+    return {
+      push: first?.push ?? null,
+      pushes: envelopes.flatMap((e) => (e.push ? [e.push] : [])),
+      package: first?.package ?? null,
+      headers: maskHeaderNames(redactHeaders(event.request.headers)),
+      query: redactQuery(event.request.query),
+    }
+  } catch {
+    return null
+  }
+}
+
+export function storedRequestView(event: EventRecord, secretValues: readonly string[]) {
+  return {
+    method: event.request.method,
+    headers: maskHeaderNames(redactHeaders(event.request.headers)),
+    query: redactQuery(event.request.query),
+    ...bodyExcerpt(Buffer.from(event.request.body_base64, 'base64'), secretValues),
+  }
+}
