@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { checkCommand } from './check-command.ts'
 import { HELP_TEXT } from './help-text.ts'
 import { serveCommand } from './serve-command.ts'
+import { testCommand } from './test-command.ts'
 import { readVersion } from './version.ts'
 
 /** Entry point of `npx hookyard`: the only place besides commands that reads process.env. Returns the exit code. */
@@ -15,6 +16,11 @@ export async function runCli(argv: string[]): Promise<number> {
         rules: { type: 'string' },
         port: { type: 'string' },
         role: { type: 'string' },
+        source: { type: 'string' },
+        payload: { type: 'string' },
+        header: { type: 'string', multiple: true },
+        event: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -39,6 +45,15 @@ export async function runCli(argv: string[]): Promise<number> {
       return serveCommand({ port: values.port, rules: values.rules, role: values.role }, env, readVersion())
     case 'check':
       return checkCommand(rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules', env, process.stdout)
+    case 'test': {
+      if (rest.length > 0) {
+        process.stderr.write(`hookyard test: unexpected argument ${JSON.stringify(rest[0])} (use --rules DIR, --payload FILE)\n`)
+        return 2
+      }
+      const flags = { source: values.source, payload: values.payload, headers: values.header ?? [], event: values.event, json: values.json ?? false }
+      const io = { out: process.stdout, err: process.stderr, env, userAgent: `hookyard/${readVersion()}` }
+      return testCommand({ ...flags, rules: values.rules ?? env['RULES_DIR'] ?? './rules' }, io)
+    }
     default:
       process.stderr.write(`hookyard: unknown command ${JSON.stringify(command)}\n\n${HELP_TEXT}`)
       return 2

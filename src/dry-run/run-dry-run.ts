@@ -1,0 +1,108 @@
+import { maskSecrets } from '../delivery/mask-secrets.ts'
+import type { PackageView, PushView } from '../envelope.ts'
+import { HookyardError } from '../errors.ts'
+import { planDeliveries, type RouteOutcome } from '../routing/plan-deliveries.ts'
+import type { RuleSet } from '../rules/types.ts'
+import { buildEnvelopes } from '../sources/build-envelopes.ts'
+import { sourceTypes } from '../sources/index.ts'
+import type { InboundRequest } from '../sources/types.ts'
+import type { OutboundRequest } from '../targets/types.ts'
+import { explainWhen } from './explain-when.ts'
+import { eventHint } from './inbound-request.ts'
+import { maskRequest } from './render-request.ts'
+
+export interface DryRunDelivery {
+  target: string
+  /** masked; null when the mapping did not satisfy the preset */
+  request: OutboundRequest | null
+  error?: string
+}
+
+export interface DryRunRoute {
+  route: string
+  matched: boolean
+  /** not matched: which part of `when` was false; error: what failed */
+  reason?: string
+  error?: NonNullable<RouteOutcome['error']>
+  deliveries: DryRunDelivery[]
+}
+
+export interface DryRunResult {
+  source: string
+  type: string
+  event: string
+  delivery: string
+  /** a ping/test event: ingress answers 200 and runs no route */
+  ping: boolean
+  pushes: PushView[]
+  package: PackageView | null
+  hints: string[]
+  routes: DryRunRoute[]
+}
+
+export interface DryRunOptions {
+  ruleSet: RuleSet
+  sourceName: string
+  request: InboundRequest
+  userAgent: string
+  receivedAt?: Date
+}
+
+/** Delivery ids in a dry run: `dry-run-1`, `dry-run-2`, ... (deterministic, so case files can name them). */
+const DRY_RUN_EVENT_ID = 'dry-run'
+
+/**
+ * Runs one inbound request through the same steps as ingress (parse, envelopes, routing, request
+ * building) except signature verification and storage: no Redis, nothing is sent. Every request,
+ * reason and error message comes back with the rule set's secret values masked.
+ * @throws HookyardError SOURCE_UNKNOWN; BodyError when ingress would answer 400
+ */
+export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
+  const { ruleSet, sourceName, request } = options
+  const source = ruleSet.sources.get(sourceName)
+  const sourceType = source && sourceTypes.get(source.type)
+  if (!source || !sourceType) {
+    const known = [...ruleSet.sources.keys()].join(', ') || 'none'
+    throw new HookyardError('SOURCE_UNKNOWN', `no source named ${JSON.stringify(sourceName)} (sources: ${known})`)
+  }
+  const parsed = sourceType.parse(request, source)
+  const envelopes = buildEnvelopes(source, request, parsed, options.receivedAt ?? new Date())
+  const mask = (text: string): string => maskSecrets(text, ruleSet.secretValues)
+  const hint = eventHint(source.type, request, parsed.event)
+  const result: DryRunResult = {
+    source: source.name,
+    type: source.type,
+    event: parsed.event,
+    delivery: envelopes[0]?.delivery ?? '',
+    ping: parsed.ping,
+    pushes: parsed.pushes,
+    package: parsed.package,
+    hints: hint ? [hint] : [],
+    routes: [],
+  }
+  if (parsed.ping) return result // ingress answers pings before routing
+
+  const plan = await planDeliveries({ eventId: DRY_RUN_EVENT_ID, envelopes, ruleSet, userAgent: options.userAgent })
+  for (const outcome of plan.routes) {
+    const deliveries = plan.deliveries
+      .filter((d) => d.route === outcome.route)
+      .map((d): DryRunDelivery => ({
+        target: d.target,
+        request: d.request && maskRequest(d.request, ruleSet.secretValues),
+        ...(d.error === null ? {} : { error: mask(d.error) }),
+      }))
+    const route: DryRunRoute = { route: outcome.route, matched: outcome.status === 'matched', deliveries }
+    const reason = await finerReason(outcome, ruleSet, envelopes[0])
+    if (reason !== undefined) route.reason = mask(reason)
+    if (outcome.error) route.error = { ...outcome.error, message: mask(outcome.error.message) }
+    result.routes.push(route)
+  }
+  return result
+}
+
+/** planDeliveries says `when is false: <whole text>`; name the part that was false instead. */
+async function finerReason(outcome: RouteOutcome, ruleSet: RuleSet, envelope: unknown): Promise<string | undefined> {
+  const when = ruleSet.routes.find((r) => r.name === outcome.route)?.when
+  if (outcome.status !== 'not_matched' || !when || envelope === undefined) return outcome.reason
+  return `when is false: ${await explainWhen(when.text, envelope)}`
+}
