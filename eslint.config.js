@@ -26,12 +26,12 @@ export default tseslint.config(
     },
   },
   {
-    // the pure core: no HTTP framework, queue, Redis client or logger
+    // the pure core: no HTTP framework, queue, Redis client, logger or metrics client
     files: ['src/sources/**', 'src/targets/**', 'src/mapping/**', 'src/routing/**', 'src/rules/**', 'src/delivery/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: ['hono', '@hono/node-server', 'bullmq', 'ioredis', 'pino'], patterns: ['../http/*', '../queue/*'] },
+        { paths: ['hono', '@hono/node-server', 'bullmq', 'ioredis', 'pino', 'prom-client'], patterns: ['../http/*', '../queue/*'] },
       ],
     },
   },

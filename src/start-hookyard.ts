@@ -12,6 +12,7 @@ import { createLogReader } from './delivery-log/log-reader.ts'
 import { startRedisServer, type RedisServerHandle } from './embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
 import type { Logger } from './logger.ts'
+import { createMetrics } from './metrics/create-metrics.ts'
 import { createEventWriter } from './delivery-log/accept-event.ts'
 import { createCooldownStore } from './queue/cooldown-store.ts'
 import { startInboxPump } from './queue/inbox-pump.ts'
@@ -19,6 +20,8 @@ import { DELIVERY_QUEUE, type QueueJobData } from './queue/delivery-job.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
 import { createProducer } from './queue/producer.ts'
 import { createReplayer } from './queue/replay.ts'
+import { createRulesReloader, type ReloadOutcome, type ReloadTrigger, type RulesStatus } from './reload/create-rules-reloader.ts'
+import { watchRulesDir } from './reload/watch-rules-dir.ts'
 import { loadRules } from './rules/load-rules.ts'
 import type { RuleSet } from './rules/types.ts'
 
@@ -34,6 +37,9 @@ export interface RunningHookyard {
   port: number
   redisUrl: string
   ruleSet: () => RuleSet
+  /** loads the rule directory again (also on file change and SIGHUP); a broken set keeps the old one */
+  reloadRules(trigger?: ReloadTrigger): Promise<ReloadOutcome>
+  rulesStatus(): RulesStatus
   /** the admin API's bearer token: HOOKYARD_ADMIN_TOKEN, or one generated at start */
   adminToken: string
   /** graceful: stop accepting, let in-flight deliveries finish (or release them), close Redis */
@@ -47,11 +53,31 @@ const REDIS_CONNECT_TIMEOUT_MS = 30_000
 /** The composition root of `hookyard serve`: rules, Redis, queue, worker and HTTP wired together. */
 export async function startHookyard(options: StartOptions): Promise<RunningHookyard> {
   const { config, logger } = options
-  const ruleSet = await loadRules(config.rulesDir, { env: options.env })
+  // every `() => ruleSet` below reads the serving set: a reload swaps this one reference
+  let ruleSet = await loadRules(config.rulesDir, { env: options.env })
   logger.info(
     { rules_dir: config.rulesDir, version: ruleSet.version, sources: ruleSet.sources.size, targets: ruleSet.targets.size, routes: ruleSet.routes.length },
     'rules loaded'
   )
+  const maxTimeoutMs = Math.max(0, ...[...ruleSet.targets.values()].map((t) => t.timeoutMs))
+  // a scrape can only happen once the server listens, after `queue` exists
+  const metrics = createMetrics({ queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed') })
+  const rules = createRulesReloader({
+    dir: config.rulesDir,
+    env: options.env,
+    initial: ruleSet,
+    logger: logger.child({ component: 'rules' }),
+    metrics,
+    onSwap: (next) => {
+      ruleSet = next
+      const longest = Math.max(0, ...[...next.targets.values()].map((t) => t.timeoutMs))
+      if (config.role !== 'ingest' && longest > maxTimeoutMs) {
+        logger.warn({ timeout_ms: longest, started_with_ms: maxTimeoutMs }, 'a target timeout grew past the job lock set at start; restart workers to apply it safely')
+      }
+    },
+  })
+  // watching starts right after the load, so an edit made while Redis starts is not missed
+  const watcher = watchRulesDir(config.rulesDir, () => void rules.reload('watch'), { logger })
 
   let embedded: RedisServerHandle | null = null
   let redisUrl = config.redisUrl
@@ -76,7 +102,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
-  const workerCooldowns = workerRedis && createCooldownStore(workerRedis, keys)
+  const workerCooldowns = workerRedis && createCooldownStore(workerRedis, keys, { onCoalesced: (target) => metrics.coalesced(target) })
   const workerQueue = workerRedis && new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: workerRedis, prefix: keys.prefix })
   const pump =
     pumpRedis && workerQueue && workerCooldowns
@@ -99,7 +125,8 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         secretValues: () => ruleSet.secretValues,
-        maxTimeoutMs: Math.max(0, ...[...ruleSet.targets.values()].map((t) => t.timeoutMs)),
+        maxTimeoutMs,
+        metrics,
       })
     : null
 
@@ -128,9 +155,10 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
           },
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    metrics,
     readiness: async () => {
       const redisOk = await producerRedis.ping().then(() => true, () => false)
-      return { ready: redisOk, details: { redis: redisOk ? 'ok' : 'unreachable', rules_version: ruleSet.version } }
+      return { ready: redisOk, details: { redis: redisOk ? 'ok' : 'unreachable', rules_version: ruleSet.version, rules: rules.status() } }
     },
   })
   const server = await listen(app.fetch, config.port, config.host)
@@ -140,6 +168,8 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   let stopping: Promise<void> | null = null
   const stop = async (): Promise<void> => {
     logger.info('shutting down')
+    watcher.close()
+    await rules.idle()
     await new Promise<void>((resolve) => server.close(() => resolve()))
     await pump?.stop()
     if (worker) {
@@ -161,6 +191,8 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     port,
     redisUrl,
     ruleSet: () => ruleSet,
+    reloadRules: (trigger = 'api') => rules.reload(trigger),
+    rulesStatus: () => rules.status(),
     adminToken,
     stop: () => (stopping ??= stop()),
   }

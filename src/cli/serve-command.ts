@@ -20,10 +20,21 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
   }
   const logger = createLogger({ level: config.logLevel })
   logger.info({ version, role: config.role, redis: config.redisUrl ? 'REDIS_URL' : 'embedded' }, 'hookyard starting')
+  // SIGHUP reloads the rules (the file watch does too; this is the explicit, always-working path).
+  // Installed before starting: a SIGHUP's default action would kill a process still starting.
+  let reloadRules: (() => void) | null = null
+  let hangupWhileStarting = false
+  const onHangup = (): void => {
+    logger.info({ signal: 'SIGHUP' }, 'signal received')
+    if (reloadRules) reloadRules()
+    else hangupWhileStarting = true
+  }
+  process.on('SIGHUP', onHangup)
   let running
   try {
     running = await startHookyard({ config, logger, env, version })
   } catch (err) {
+    process.off('SIGHUP', onHangup)
     if (err instanceof RuleError) {
       process.stderr.write(`${err.message}\n`)
       logger.fatal({ problems: err.problems.length }, 'rules invalid; not starting')
@@ -38,6 +49,11 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     // printed once, to stderr and never through the logger, so log shipping never carries the token
     process.stderr.write(`hookyard: admin API and dashboard: ${dashboardUrl(config.host, running.port, running.adminToken)}\n`)
   }
+  const started = running
+  reloadRules = () => {
+    started.reloadRules('signal').catch((err: unknown) => logger.error({ err }, 'rules reload failed'))
+  }
+  if (hangupWhileStarting) reloadRules()
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'signal received')

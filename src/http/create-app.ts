@@ -2,9 +2,12 @@ import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics/create-metrics.ts'
 import { acceptWebhook, type AcceptDeps } from './accept-webhook.ts'
 import { createAdminRoutes, type AdminDeps } from './admin-routes.ts'
+import { createUiRoutes } from './ui/ui-routes.ts'
 import { toErrorResponse } from './error-response.ts'
+import { recordIngest } from './ingest-metrics.ts'
 import { readRawBody } from './read-raw-body.ts'
 
 export interface AppOptions {
@@ -16,6 +19,8 @@ export interface AppOptions {
   maxBodyBytes: number
   /** readiness: Redis reachable and rules loaded */
   readiness: () => Promise<{ ready: boolean; details: Record<string, unknown> }>
+  /** Prometheus text at GET /metrics (no auth, like most exporters); absent: no /metrics route */
+  metrics?: Metrics | null
 }
 
 /** Seconds a sender should wait after a 503 before trying again. */
@@ -30,9 +35,20 @@ export function createApp(options: AppOptions): Hono {
     const { ready, details } = await options.readiness()
     return c.json({ status: ready ? 'ready' : 'not ready', ...details }, ready ? 200 : 503)
   })
+  const metrics = options.metrics
+  if (metrics) {
+    app.get('/metrics', async (c) => {
+      const { contentType, body } = await metrics.render()
+      return c.body(body, 200, { 'Content-Type': contentType })
+    })
+  }
 
   if (ingest) {
     app.post('/hooks/:source', async (c) => {
+      const observe = (status: number, body: Record<string, unknown>): void => {
+        const source = c.req.param('source')
+        if (metrics) recordIngest(metrics, source, ingest.getRuleSet().sources.has(source), status, body)
+      }
       try {
         const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming
         const rawBody = await readRawBody(c.req.raw, options.maxBodyBytes, incoming)
@@ -43,9 +59,11 @@ export function createApp(options: AppOptions): Hono {
           query: c.req.query(),
           rawBody,
         })
+        observe(result.status, result.body)
         return c.json(result.body, result.status)
       } catch (err) {
         const res = toErrorResponse(err)
+        observe(res.status, res.body)
         if (res.status >= 500) {
           logger.error({ err, source: c.req.param('source') }, 'webhook failed')
         }
@@ -59,6 +77,7 @@ export function createApp(options: AppOptions): Hono {
 
   if (options.admin) {
     app.route('/api', createAdminRoutes(options.admin))
+    app.route('/', createUiRoutes()) // the dashboard at /ui, a client of /api
   }
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } }, 404))

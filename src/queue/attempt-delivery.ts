@@ -4,6 +4,7 @@ import { sendAttempt } from '../delivery/send-attempt.ts'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { AttemptRecord } from '../delivery-log/records.ts'
 import type { Logger } from '../logger.ts'
+import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 export interface AttemptContext {
@@ -23,6 +24,7 @@ export interface AttemptDeps {
   log: DeliveryLog
   logger: Logger
   secretValues: () => readonly string[]
+  metrics?: MetricsRecorder | undefined
 }
 
 /** Sends one attempt, records it (status, duration, headers, bounded excerpt) and logs one line. */
@@ -41,6 +43,7 @@ export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, si
     response_headers: sent.result.kind === 'response' ? sent.result.headers : {},
     response_excerpt: maskSecrets(sent.excerpt, deps.secretValues()),
   }
+  observe(deps.metrics, ctx.target, outcome, sent.durationMs)
   const status = outcome === 'retry' ? 'retrying' : outcome
   await deps.log.recordAttempt(ctx.deliveryId, record, status, record.reason)
   deps.logger.info(
@@ -58,4 +61,15 @@ export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, si
     'delivery attempt'
   )
   return verdict
+}
+
+/** `retry` here means BullMQ runs the job again (attempts remain), so it is a scheduled retry. */
+function observe(metrics: MetricsRecorder | undefined, target: string, outcome: 'delivered' | 'retry' | 'failed', durationMs: number): void {
+  if (!metrics) return
+  metrics.attemptObserved(target, outcome, durationMs / 1000)
+  if (outcome === 'retry') {
+    metrics.retryScheduled(target)
+  } else {
+    metrics.deliveryFinished(target, outcome)
+  }
 }

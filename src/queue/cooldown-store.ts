@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Keys } from '../delivery-log/keys.ts'
+import { parseField } from '../delivery-log/record-codec.ts'
 
 /**
  * Per-target cooldown with trailing-edge coalescing: a gate key per cooldown key (SET NX PX: at
@@ -24,16 +25,21 @@ export interface CooldownStore {
 /** Coalescing state outlives any sane window; abandoned keys expire on their own. */
 const STATE_TTL_MS = 30 * 24 * 3600_000
 
+// Returns { gate ttl, JSON target of the delivery it folded or '' }. Recording the latest again (an
+// inbox batch retried after a crash) changes nothing: it must neither fold itself nor bump seq.
 const RECORD = `
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local prev = redis.call('HGET', KEYS[1], 'latest')
+if prev == ARGV[1] then return {redis.call('PTTL', KEYS[2]), ''} end
+redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local taken = redis.call('HGET', KEYS[1], 'taken')
 redis.call('HSET', KEYS[1], 'latest', ARGV[1], 'key', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local folded = ''
 if prev and prev ~= taken then
   redis.call('HSET', ARGV[2] .. prev, 'status', '"coalesced"', 'coalesced_into', cjson.encode(ARGV[1]))
+  folded = redis.call('HGET', ARGV[2] .. prev, 'target') or ''
 end
-return redis.call('PTTL', KEYS[2])
+return {redis.call('PTTL', KEYS[2]), folded}
 `
 
 const TAKE = `
@@ -42,14 +48,16 @@ local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
 local sent = tonumber(redis.call('HGET', KEYS[1], 'sent') or '0')
 if not latest or seq <= sent then return false end
 local taken = redis.call('HGET', KEYS[1], 'taken')
+local folded = ''
 if taken and taken ~= latest then
   local status = redis.call('HGET', ARGV[1] .. taken, 'status')
-  if status ~= '"delivered"' and status ~= '"failed"' then
+  if status ~= '"delivered"' and status ~= '"failed"' and status ~= '"coalesced"' then
     redis.call('HSET', ARGV[1] .. taken, 'status', '"coalesced"', 'coalesced_into', cjson.encode(latest))
+    folded = redis.call('HGET', ARGV[1] .. taken, 'target') or ''
   end
 end
 redis.call('HSET', KEYS[1], 'taken', latest)
-return {latest, seq}
+return {latest, seq, folded}
 `
 
 const MARK_SENT = `
@@ -74,11 +82,24 @@ export function hashCooldownKey(cooldownKey: string): string {
   return createHash('sha256').update(cooldownKey).digest('hex').slice(0, 20)
 }
 
-export function createCooldownStore(redis: Redis, keys: Keys): CooldownStore {
+export interface CooldownHooks {
+  /** a queued delivery of `target` was folded into a newer one (for the coalesced metric) */
+  onCoalesced?: (target: string) => void
+}
+
+export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHooks = {}): CooldownStore {
   const deliveryPrefix = keys.delivery('')
+  // the scripts return the folded delivery's `target` field (JSON-encoded, as the log stores it) or ''
+  const folded = (targetJson: string | undefined): void => {
+    const target = parseField(targetJson || null)
+    if (typeof target === 'string') {
+      hooks.onCoalesced?.(target)
+    }
+  }
   return {
     async record(h, cooldownKey, deliveryId) {
-      const ttl = await redis.eval(RECORD, 2, keys.cooldownState(h), keys.cooldownGate(h), deliveryId, deliveryPrefix, cooldownKey, STATE_TTL_MS)
+      const [ttl, target] = (await redis.eval(RECORD, 2, keys.cooldownState(h), keys.cooldownGate(h), deliveryId, deliveryPrefix, cooldownKey, STATE_TTL_MS)) as [number, string]
+      folded(target)
       return Number(ttl)
     },
     async claimGate(h, owner, cooldownMs) {
@@ -94,7 +115,8 @@ export function createCooldownStore(redis: Redis, keys: Keys): CooldownStore {
       await redis.eval(RELEASE, 1, keys.cooldownGate(h), owner)
     },
     async take(h) {
-      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix)) as [string, number] | null
+      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix)) as [string, number, string] | null
+      folded(taken?.[2])
       return taken ? { deliveryId: taken[0], seq: Number(taken[1]) } : null
     },
     async markSent(h, seq) {

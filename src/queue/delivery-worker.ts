@@ -3,6 +3,7 @@ import type { Verdict } from '../delivery/classify-outcome.ts'
 import { computeBackoff } from '../delivery/compute-backoff.ts'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { Logger } from '../logger.ts'
+import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import { attemptDelivery, type AttemptDeps } from './attempt-delivery.ts'
 import type { CooldownStore } from './cooldown-store.ts'
 import {
@@ -37,11 +38,13 @@ export interface DeliveryWorkerOptions {
   secretValues: () => readonly string[]
   /** longest target timeout: the job lock must outlive an attempt so no second worker sends it too */
   maxTimeoutMs: number
+  /** attempt durations, outcomes and retries; absent: nothing recorded */
+  metrics?: MetricsRecorder | undefined
 }
 
 export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<QueueJobData> {
   const { log, cooldowns, logger } = options
-  const deps: AttemptDeps = { log, logger, secretValues: options.secretValues }
+  const deps: AttemptDeps = { log, logger, secretValues: options.secretValues, metrics: options.metrics }
 
   const deliver = async (job: Job<DeliveryJobData>, signal?: AbortSignal): Promise<void> => {
     const d = job.data

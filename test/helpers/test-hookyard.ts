@@ -17,6 +17,10 @@ export interface TestHookyard {
   /** a connection to the same Redis, for inspection */
   redis: Redis
   prefix: string
+  /** the temporary rules directory the instance loaded */
+  rulesDir: string
+  /** writes (replaces) one rule file in `rulesDir`, as an editor would save it */
+  writeRule(name: string, text: string): void
   /** the admin API's bearer token (HOOKYARD_ADMIN_TOKEN from `env`, else the generated one) */
   adminToken: string
   post(source: string, body: string | Buffer, headers: Record<string, string>, query?: string): Promise<Response>
@@ -56,6 +60,8 @@ export async function startTestHookyard(options: TestHookyardOptions): Promise<T
     logs,
     redis,
     prefix,
+    rulesDir,
+    writeRule: (name, text) => writeFileSync(join(rulesDir, name), text),
     adminToken: app.adminToken,
     post: (source, body, headers, query = '') =>
       fetch(`${url}/hooks/${source}${query}`, { method: 'POST', body, headers }),

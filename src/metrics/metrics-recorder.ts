@@ -1,0 +1,40 @@
+/**
+ * What the rest of hookyard records, as plain functions: queue/ and http/ depend on this interface,
+ * never on prom-client (create-metrics.ts is the only file importing it). Every dependency on a
+ * recorder is optional, so call sites and tests that pass none keep working.
+ */
+
+/** How one inbound request ended (product.md section 5). */
+export type IngestOutcome =
+  | 'accepted'
+  | 'no_match'
+  | 'duplicate'
+  | 'ping'
+  | 'unauthorized'
+  | 'bad_request'
+  | 'too_large'
+  | 'unavailable'
+  | 'unknown_source'
+  | 'error'
+
+/** A delivery's final state: delivered or failed by the worker, or coalesced by a cooldown. */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'coalesced'
+
+/** One attempt: `retry` means another attempt is scheduled. */
+export type AttemptOutcome = 'delivered' | 'retry' | 'failed'
+
+export type ReloadResult = 'ok' | 'error'
+
+export interface MetricsRecorder {
+  eventReceived(source: string, outcome: IngestOutcome): void
+  deliveryFinished(target: string, outcome: DeliveryOutcome): void
+  attemptObserved(target: string, outcome: AttemptOutcome, durationSeconds: number): void
+  retryScheduled(target: string): void
+  /** a queued delivery was superseded by a newer one for the same cooldown key */
+  coalesced(target: string): void
+  /** `problems`: how many problems the failed reload had (0 for a good one) */
+  rulesReloaded(result: ReloadResult, problems: number): void
+}
+
+/** Job counts by state, as BullMQ's `queue.getJobCounts()` returns them. */
+export type QueueCounts = () => Promise<Record<string, number>>
