@@ -1,14 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { EventRecord } from '../delivery-log/records.ts'
 import { HookyardError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { Producer } from '../queue/producer.ts'
-import { planDeliveries, type RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
-import { buildEnvelopes } from '../sources/build-envelopes.ts'
 import { sourceTypes } from '../sources/index.ts'
 import { redactHeaders, redactQuery } from '../sources/redact.ts'
 import type { InboundRequest } from '../sources/types.ts'
+import { describeRouting, routeInbound } from './route-inbound.ts'
 
 export interface AcceptDeps {
   getRuleSet: () => RuleSet
@@ -48,69 +46,47 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
     log.info({ event_id: newId, event: parsed.event }, 'ping answered')
     return { status: 200, body: { event: newId, deliveries: [], reason: `${parsed.event} event: nothing to trigger` } }
   }
-  const envelopes = buildEnvelopes(source, req, parsed, receivedAt)
-  const senderDelivery = envelopes[0]?.delivery ?? newId
-
-  const eventId = newId
-  const plan = await planDeliveries({ eventId, envelopes, ruleSet, userAgent: deps.userAgent })
-  const record: EventRecord = {
-    id: eventId,
-    source: source.name,
-    type: source.type,
-    event: parsed.event,
-    delivery: senderDelivery,
-    received_at: receivedAt.toISOString(),
-    rules_version: ruleSet.version,
-    routes: plan.routes,
-    deliveries: plan.deliveries.map((d) => d.id),
-    state: 'accepted',
-    request: {
+  const { record, plan } = await routeInbound({
+    eventId: newId,
+    source,
+    req,
+    parsed,
+    receivedAt,
+    ruleSet,
+    userAgent: deps.userAgent,
+    stored: {
       method: req.method,
       headers: redactHeaders(req.headers),
       query: redactQuery(req.query),
       body_base64: req.rawBody.toString('base64'),
     },
-  }
-  const { duplicateOf } = await storeStep(() => deps.producer.store(record, plan.deliveries, ruleSet, dedupKey(senderDelivery)))
+  })
+  const senderDelivery = record.delivery
+  const { duplicateOf } = await storeOrUnavailable(() => deps.producer.store(record, plan.deliveries, ruleSet, dedupKey(senderDelivery)))
   if (duplicateOf !== null) {
     log.info({ event_id: duplicateOf, event: parsed.event, sender_delivery: senderDelivery }, 'duplicate ignored')
     return { status: 200, body: { event: duplicateOf, duplicate: true } }
   }
-
-  const deliveries = plan.deliveries.map((d) => ({
-    id: d.id,
-    route: d.route,
-    target: d.target,
-    ...(d.error ? { status: 'failed', error: d.error } : { status: 'queued' }),
-  }))
   log.info(
-    { event_id: eventId, event: parsed.event, sender_delivery: senderDelivery, deliveries: deliveries.length, routes: plan.routes },
+    {
+      event_id: newId,
+      event: parsed.event,
+      sender_delivery: senderDelivery,
+      deliveries: plan.deliveries.length,
+      matched: plan.routes.filter((r) => r.status === 'matched').map((r) => r.route),
+    },
     'event accepted'
   )
-  const routes = plan.routes.map(({ route, status, reason }) => ({ route, status, ...(reason ? { reason } : {}) }))
-  if (deliveries.length === 0) {
-    return { status: 200, body: { event: eventId, deliveries: [], reason: noMatchReason(plan.routes), routes } }
-  }
-  return { status: 202, body: { event: eventId, deliveries, routes } }
+  return describeRouting(newId, plan)
 }
 
 /** Redis failures become STORE_UNAVAILABLE (503 + Retry-After): the sender should try again. */
-async function storeStep<T>(step: () => Promise<T>): Promise<T> {
+export async function storeOrUnavailable<T>(step: () => Promise<T>): Promise<T> {
   try {
     return await step()
   } catch (err) {
     throw new HookyardError('STORE_UNAVAILABLE', 'the event store (Redis) is unavailable; retry later', { cause: err })
   }
-}
-
-function noMatchReason(routes: RouteOutcome[]): string {
-  if (routes.length === 0) {
-    return 'no route uses this source'
-  }
-  if (routes.some((r) => r.status === 'error')) {
-    return 'no route matched; some routes failed (see routes)'
-  }
-  return 'no route matched'
 }
 
 /** Time-ordered, unguessable, no ':' (BullMQ job ids) and never all digits. */

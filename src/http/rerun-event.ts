@@ -1,13 +1,10 @@
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { EventRecord } from '../delivery-log/records.ts'
-import { HookyardError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { Producer } from '../queue/producer.ts'
-import { planDeliveries } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
-import { buildEnvelopes } from '../sources/build-envelopes.ts'
 import { sourceTypes } from '../sources/index.ts'
-import { createEventId } from './accept-webhook.ts'
+import { createEventId, storeOrUnavailable } from './accept-webhook.ts'
+import { describeRouting, routeInbound } from './route-inbound.ts'
 import { inboundRequest } from './event-envelope.ts'
 
 export interface RerunDeps {
@@ -51,38 +48,9 @@ export async function rerunEvent(deps: RerunDeps, originalId: string): Promise<R
   if (parsed.ping) {
     return { status: 200, body: { event: null, rerun_of: original.id, deliveries: [], reason: `${parsed.event} event: nothing to trigger` } }
   }
-  const envelopes = buildEnvelopes(source, req, parsed, receivedAt)
-  const plan = await planDeliveries({ eventId, envelopes, ruleSet, userAgent: deps.userAgent })
-  const record: EventRecord = {
-    id: eventId,
-    source: source.name,
-    type: source.type,
-    event: parsed.event,
-    delivery: envelopes[0]?.delivery ?? original.delivery,
-    received_at: receivedAt.toISOString(),
-    rules_version: ruleSet.version,
-    routes: plan.routes,
-    deliveries: plan.deliveries.map((d) => d.id),
-    state: 'accepted', // the producer stores the event and its deliveries in one atomic step
-    request: original.request,
-    rerun_of: original.id,
-  }
-  try {
-    await deps.producer.store(record, plan.deliveries, ruleSet)
-  } catch (err) {
-    throw new HookyardError('STORE_UNAVAILABLE', 'the event store (Redis) is unavailable; retry later', { cause: err })
-  }
-  const deliveries = plan.deliveries.map((d) => ({
-    id: d.id,
-    route: d.route,
-    target: d.target,
-    ...(d.error ? { status: 'failed', error: d.error } : { status: 'queued' }),
-  }))
-  const routes = plan.routes.map(({ route, status, reason }) => ({ route, status, ...(reason ? { reason } : {}) }))
-  deps.logger.info({ event_id: eventId, rerun_of: original.id, deliveries: deliveries.length }, 'event re-run')
-  if (deliveries.length === 0) {
-    const reason = routes.length === 0 ? 'no route uses this source' : 'no route matched'
-    return { status: 200, body: { event: eventId, rerun_of: original.id, deliveries: [], reason, routes } }
-  }
-  return { status: 202, body: { event: eventId, rerun_of: original.id, deliveries, routes } }
+  const { record, plan } = await routeInbound({ eventId, source, req, parsed, receivedAt, ruleSet, userAgent: deps.userAgent, stored: original.request })
+  record.rerun_of = original.id
+  await storeOrUnavailable(() => deps.producer.store(record, plan.deliveries, ruleSet))
+  deps.logger.info({ event_id: eventId, rerun_of: original.id, deliveries: plan.deliveries.length }, 'event re-run')
+  return describeRouting(eventId, plan, { rerun_of: original.id })
 }
