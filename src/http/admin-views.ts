@@ -1,17 +1,9 @@
 import type { EventHead } from '../delivery-log/query-events.ts'
-import type { DeliveryRecord, DeliveryStatus } from '../delivery-log/records.ts'
+import type { DeliveryRecord, DeliveryStatus, EventRecord } from '../delivery-log/records.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import { bodyExcerpt, maskHeaderNames } from './mask-response.ts'
 
-export interface EventSummary {
-  id: string
-  source: string
-  type: string
-  event: string
-  delivery: string
-  received_at: string
-  rules_version: string
-  rerun_of?: string
+export interface EventSummary extends Pick<EventRecord, 'id' | 'source' | 'type' | 'event' | 'delivery' | 'received_at' | 'rules_version' | 'rerun_of'> {
   routes: { route: string; status: string; reason?: string }[]
   deliveries: Record<'total' | DeliveryStatus, number>
 }

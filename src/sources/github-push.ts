@@ -2,7 +2,8 @@ import type { PushCommit, PushView } from '../envelope.ts'
 import { arr, asObject, bool, field, str } from './json-read.ts'
 import { branchOf, isZeroSha, realSha, tagOf } from './refs.ts'
 
-function githubCommit(commit: unknown): PushCommit | null {
+/** GitHub, Gitea and GitLab describe a commit with the same fields. */
+export function githubCommit(commit: unknown): PushCommit | null {
   const id = str(commit, 'id')
   if (id === null) return null
   return {

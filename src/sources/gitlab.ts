@@ -1,4 +1,5 @@
-import type { PushCommit, PushView } from '../envelope.ts'
+import type { PushView } from '../envelope.ts'
+import { githubCommit } from './github-push.ts'
 import { VerificationError } from '../errors.ts'
 import { header } from './headers.ts'
 import { arr, str } from './json-read.ts'
@@ -11,16 +12,6 @@ import type { SourceType } from './types.ts'
 
 const PUSH_KINDS = new Set(['push', 'tag_push'])
 
-function gitlabCommit(commit: unknown): PushCommit | null {
-  const id = str(commit, 'id')
-  if (id === null) return null
-  return {
-    id,
-    message: str(commit, 'message'),
-    author: str(commit, 'author', 'name'),
-    url: str(commit, 'url'),
-    timestamp: str(commit, 'timestamp'),
-  }
 }
 
 /** Push Hook and Tag Push Hook (also system hooks, which share the shape). */
@@ -29,7 +20,7 @@ function gitlabPush(body: unknown): PushView {
   const before = str(body, 'before')
   const after = str(body, 'after')
   const sha = realSha(str(body, 'checkout_sha') ?? after)
-  const commits = arr(body, 'commits').flatMap((c) => gitlabCommit(c) ?? [])
+  const commits = arr(body, 'commits').flatMap((c) => githubCommit(c) ?? [])
   // commits run oldest to newest; the head is the checkout SHA when GitLab lists it
   const head = commits.find((c) => c.id === sha) ?? commits.at(-1) ?? null
   return {
