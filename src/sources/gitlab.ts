@@ -12,8 +12,6 @@ import type { SourceType } from './types.ts'
 
 const PUSH_KINDS = new Set(['push', 'tag_push'])
 
-}
-
 /** Push Hook and Tag Push Hook (also system hooks, which share the shape). */
 function gitlabPush(body: unknown): PushView {
   const ref = str(body, 'ref')
