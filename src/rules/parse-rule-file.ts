@@ -1,8 +1,8 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
 import { expandVariables, type Env } from './expand-variables.ts'
 import type { ProblemList } from './problem-list.ts'
 import type { Origin } from './types.ts'
-import { mapEntries, resolveNode } from './yaml-nodes.ts'
+import { MAX_ALIAS_COUNT, mapEntries, resolveNode } from './yaml-nodes.ts'
 import { nodeOrigin, positionAt, valueIndexToOffset, type FileLocator } from './yaml-positions.ts'
 
 /** One rule file's content; `path` is shown in problems as given. */
@@ -55,6 +55,9 @@ export function parseRuleFile(file: RuleFile, env: Env, problems: ProblemList): 
     }
     return { ...parsed, complete: false }
   }
+  if (!structureIsSafe(doc, loc, problems)) {
+    return { ...parsed, complete: false }
+  }
   expandDocument(doc, loc, env, problems)
   const root = doc.contents
   if (root === null || isEmptyScalar(root)) {
@@ -95,6 +98,70 @@ export function parseRuleFile(file: RuleFile, env: Env, problems: ProblemList): 
     }
   }
   return parsed
+}
+
+/**
+ * The loader resolves aliases and merge keys by walking them (merge keys, option values), so
+ * hostile structure must be refused before that: an alias inside the very node it names
+ * (`a: &a { <<: *a }`) would recurse until the stack overflows, a "billion laughs" file (each
+ * level aliasing the previous one several times) would take exponential time, and a merge key
+ * on something that is not a mapping makes the yaml package throw. Each becomes a problem
+ * located at the offending alias or merge value.
+ */
+function structureIsSafe(doc: Document, loc: FileLocator, problems: ProblemList): boolean {
+  const before = problems.size
+  const start = positionAt(loc, 0)
+  let firstAlias: Node | null = null
+  // an alias names the closest anchor before it; collected on the way (alias.resolve would
+  // walk the whole document once per alias)
+  const anchors = new Map<string, Node>()
+  const resolve = (node: unknown): unknown => (isAlias(node) ? anchors.get(node.source) : node)
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol') {
+        return // not a `<<` merge key
+      }
+      const value = resolve(pair.value)
+      const sources = isSeq(value) ? value.items.map(resolve) : [value]
+      if (!sources.every((source) => isMap(source))) {
+        const at = nodeOrigin(loc, isNode(pair.value) ? pair.value : null, nodeOrigin(loc, pair.key, start))
+        problems.add(at, 'a merge key (<<) needs a mapping, an alias of one, or a list of them')
+      }
+    },
+    Node(_key, node, path) {
+      if (!isAlias(node)) {
+        if (node.anchor) {
+          anchors.set(node.anchor, node)
+        }
+        return
+      }
+      firstAlias ??= node
+      const anchored = anchors.get(node.source)
+      if (anchored !== undefined && (path as readonly unknown[]).includes(anchored)) {
+        problems.add(
+          nodeOrigin(loc, node, start),
+          `alias *${node.source} is inside the node &${node.source} it refers to (a circular reference cannot be expanded)`
+        )
+      }
+    },
+  })
+  if (problems.size !== before) {
+    return false
+  }
+  try {
+    // converting resolves every alias and merge; the yaml package counts alias expansions on
+    // the way and throws past the limit
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (err) {
+    const message = (err as Error).message
+    const bomb = /alias count/i.test(message)
+    problems.add(
+      nodeOrigin(loc, firstAlias, start),
+      bomb ? `YAML aliases expand too much (limit: ${MAX_ALIAS_COUNT} expansions; an alias bomb?): ${message}` : `YAML cannot be read: ${message}`
+    )
+    return false
+  }
+  return true
 }
 
 function isEmptyScalar(node: Node): boolean {

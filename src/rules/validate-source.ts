@@ -4,7 +4,7 @@ import type { Declaration } from './parse-rule-file.ts'
 import { parseWithSchema } from './report-schema-issues.ts'
 import type { SourceDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
-import { describeNode, mapEntries, resolveNode, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
+import { describeNode, mapEntries, resolveNode, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
 /** Keys the loader reads itself; every other key goes to the source type's options schema. */
@@ -27,7 +27,7 @@ export function validateSource(decl: Declaration, ctx: ValidationContext): Sourc
   const input: Record<string, unknown> = {}
   for (const entry of entries) {
     if (!OWN_KEYS.has(entry.key)) {
-      input[entry.key] = toPlain(decl.doc, entry.value)
+      setOwn(input, entry.key, toPlain(decl.doc, entry.value))
     }
   }
   const verifyEntry = byKey.get('verify')

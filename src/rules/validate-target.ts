@@ -6,7 +6,7 @@ import { DEFAULT_TIMEOUT_MS, readDuration, readRetry, type SettingScope } from '
 import { parseWithSchema } from './report-schema-issues.ts'
 import type { TargetDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
-import { describeNode, mapEntries, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
+import { describeNode, mapEntries, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
 /** Keys the loader reads itself; every other key goes to the preset's options schema. */
@@ -37,7 +37,7 @@ export function validateTarget(decl: Declaration, ctx: ValidationContext): Targe
     const input: Record<string, unknown> = {}
     for (const entry of entries) {
       if (!OWN_KEYS.has(entry.key)) {
-        input[entry.key] = toPlain(decl.doc, entry.value)
+        setOwn(input, entry.key, toPlain(decl.doc, entry.value))
       }
     }
     options = parseWithSchema(preset.optionsSchema, input, { ...scope, node: decl.value }, problems)

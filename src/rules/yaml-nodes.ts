@@ -55,9 +55,26 @@ function mergeSources(doc: Document, value: unknown): YAMLMap[] {
   return []
 }
 
+/**
+ * How many times aliases may be expanded in one conversion (the yaml package's `maxAliasCount`,
+ * whose own default is 100). Real rule files share a retry policy or a defaults block between a
+ * few dozen targets; a "billion laughs" file multiplies past this within a few levels.
+ */
+export const MAX_ALIAS_COUNT = 1000
+
 /** The node as a plain JS value (aliases and merge keys resolved); undefined for no node. */
 export function toPlain(doc: Document, node: Node | null): unknown {
-  return node === null ? undefined : (node.toJS(doc) as unknown)
+  return node === null ? undefined : (node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as unknown)
+}
+
+/**
+ * Sets `key` as an own property. Plain assignment of a rule file's `__proto__:` key would
+ * replace the object's prototype instead, and the options schema would then read the values it
+ * carries (`__proto__: { verify: none }`) as if they were set; as an own property it is
+ * reported as an unknown option like any other typo.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 /** The string value of a scalar node, or undefined when the node is not a string scalar. */

@@ -17,8 +17,18 @@ function serverCommit(commit: unknown): PushCommit | null {
     message: str(commit, 'message'),
     author: str(commit, 'author', 'displayName') ?? str(commit, 'author', 'name'),
     url: null,
-    timestamp: typeof millis === 'number' ? new Date(millis).toISOString() : null,
+    timestamp: isoTimestamp(millis),
   }
+}
+
+/**
+ * Epoch milliseconds as ISO text, or null. A number outside the Date range (`1e300`) makes
+ * toISOString throw a RangeError, which must not turn a hostile payload into a 500.
+ */
+function isoTimestamp(millis: unknown): string | null {
+  if (typeof millis !== 'number') return null
+  const date = new Date(millis)
+  return Number.isNaN(date.getTime()) ? null : date.toISOString()
 }
 
 /** Commits that belong to this change: its own list, or the event's when there is one change. */

@@ -1,4 +1,4 @@
-import { VerificationError } from '../errors.ts'
+import { BodyError, VerificationError } from '../errors.ts'
 import { githubStylePush } from './github-push.ts'
 import { header } from './headers.ts'
 import { verifyHmac } from './hmac.ts'
@@ -13,7 +13,15 @@ import type { InboundRequest, SourceType } from './types.ts'
  */
 function signedBytes(req: InboundRequest): Buffer | string {
   if (!isFormEncoded(req)) return req.rawBody
-  const payload = formPayloadText(req)
+  let payload: string | null
+  try {
+    payload = formPayloadText(req)
+  } catch (err) {
+    // undecodable bytes cannot carry a valid signature; an unauthenticated sender gets the
+    // same 401 as any other, not a 400 that tells it the signature check was never reached
+    if (err instanceof BodyError) throw new VerificationError('SIGNATURE_MISMATCH', `form body cannot be checked: ${err.message}`)
+    throw err
+  }
   if (payload === null) throw new VerificationError('SIGNATURE_MISMATCH', 'form post without a payload field')
   return payload
 }

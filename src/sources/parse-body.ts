@@ -6,6 +6,13 @@ const FORM = 'application/x-www-form-urlencoded'
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 /** Also matches the escaped spellings JSON allows (`"\u005f_proto__"`), erring towards the slow path. */
 const RISKY_KEY = /__proto__|constructor|\\u/
+/**
+ * Deepest nesting of arrays/objects a JSON body may have. JSON.parse itself copes with far more,
+ * but everything after it recurses (JSONata results, JSON.stringify of a mapped body, logging) and
+ * would die with a stack overflow deep inside routing instead of a clear 400. Real webhook
+ * payloads nest well under 20 levels.
+ */
+export const MAX_JSON_DEPTH = 512
 
 export function mediaType(req: InboundRequest): string {
   return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
@@ -30,10 +37,41 @@ export function formPayloadText(req: InboundRequest): string | null {
 }
 
 /**
+ * True when `text` opens more than `max` arrays/objects without closing them (brackets inside
+ * strings do not count). Counting the openers first (indexOf, fast) skips the character scan for
+ * almost every real payload, which has fewer than `max` brackets in total.
+ */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let openers = 0
+  for (let i = text.indexOf('['); i !== -1 && openers <= max; i = text.indexOf('[', i + 1)) openers++
+  for (let i = text.indexOf('{'); i !== -1 && openers <= max; i = text.indexOf('{', i + 1)) openers++
+  if (openers <= max) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
+}
+
+/**
  * JSON.parse that drops `__proto__` keys (and `constructor` objects, the other pollution route)
- * so nothing downstream can merge an attacker's prototype into shared objects.
+ * so nothing downstream can merge an attacker's prototype into shared objects. Duplicate keys
+ * are not an error: the last one wins, as with JSON.parse (the signature covers the raw bytes).
+ * @throws BodyError for invalid JSON and for nesting deeper than MAX_JSON_DEPTH
  */
 export function parseJson(text: string, what = 'body'): unknown {
+  // hostile input: refuse absurd nesting before anything recursive ever sees it
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new BodyError(`${what} nests arrays/objects deeper than ${MAX_JSON_DEPTH} levels`)
+  }
   try {
     // a reviver makes JSON.parse several times slower; only pay for it when a risky key is present
     if (!RISKY_KEY.test(text)) {
@@ -62,7 +100,10 @@ function formFields(params: URLSearchParams): Record<string, string | string[]> 
 
 /**
  * The envelope's `body`: parsed JSON, the decoded `payload` field of a form post, or the form
- * fields. An empty body is null (token-only triggers and pings post nothing).
+ * fields. An empty body is null (token-only triggers and pings post nothing). Any content type
+ * other than form-encoded is read as JSON (senders mislabel JSON as text/plain), so XML,
+ * multipart and other non-JSON bodies are a BodyError. A UTF-8 byte order mark is skipped; form
+ * fields with broken percent-encoding decode leniently (URLSearchParams keeps `%zz` as is).
  * @throws BodyError when the bytes cannot be parsed for their content type
  */
 export function parseBody(req: InboundRequest): unknown {
