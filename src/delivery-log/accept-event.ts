@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
 import { DEFAULT_RETENTION_COUNT } from './delivery-log.ts'
 import { TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
-import { serialize } from './record-codec.ts'
+import { RAW_BODY_FIELD, serialize } from './record-codec.ts'
 import type { DeliveryRecord, EventRecord } from './records.ts'
 
 /**
@@ -65,7 +65,7 @@ export interface EventWriter {
   accept(input: AcceptInput): Promise<string | null>
 }
 
-type AcceptCommand = (numKeys: number, ...keysAndArgs: (string | number)[]) => Promise<string | null>
+type AcceptCommand = (numKeys: number, ...keysAndArgs: (string | number | Buffer)[]) => Promise<string | null>
 
 export function createEventWriter(redis: Redis, keys: Keys, retentionMs: number, retentionCount = DEFAULT_RETENTION_COUNT): EventWriter {
   const deliveryPrefix = keys.delivery('')
@@ -78,8 +78,12 @@ export function createEventWriter(redis: Redis, keys: Keys, retentionMs: number,
       if (dedupKey !== null) {
         eventKeys.push(keys.dedup(event.source, dedupKey))
       }
-      const args: (string | number)[] = [event.id, dedupWindowMs, retentionMs, Date.parse(event.received_at), deliveryPrefix, retentionCount]
-      pushPairs(args, serialize(event))
+      const args: (string | number | Buffer)[] = [event.id, dedupWindowMs, retentionMs, Date.parse(event.received_at), deliveryPrefix, retentionCount]
+      // the raw body travels as bytes in a field of its own: no base64, no JSON escaping, no transcoding
+      const { body_base64: bodyBase64, ...request } = event.request
+      const fields: Record<string, string | Buffer> = serialize({ ...event, request })
+      fields[RAW_BODY_FIELD] = Buffer.from(bodyBase64, 'base64')
+      pushPairs(args, fields)
       args.push(deliveries.length)
       for (const d of deliveries) {
         args.push(d.id)
@@ -91,7 +95,7 @@ export function createEventWriter(redis: Redis, keys: Keys, retentionMs: number,
   }
 }
 
-function pushPairs(args: (string | number)[], fields: Record<string, string>): void {
+function pushPairs(args: (string | number | Buffer)[], fields: Record<string, string | Buffer>): void {
   const entries = Object.entries(fields)
   args.push(entries.length)
   for (const [k, v] of entries) {

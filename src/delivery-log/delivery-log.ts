@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
 import { APPEND_DELIVERY, NEXT_REPLAY, TRIM_BATCH_MAX, TRIM_BY_COUNT } from './log-scripts.ts'
-import { deserialize, serialize } from './record-codec.ts'
+import { RAW_BODY_FIELD, deserialize, serialize } from './record-codec.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
 
 /** RETENTION_COUNT's default: the most events kept (with their deliveries and attempts). */
@@ -107,8 +107,16 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number,
     },
 
     async getEvent(id) {
-      const raw = await redis.hgetall(keys.event(id))
-      return Object.keys(raw).length === 0 ? null : (deserialize(raw) as unknown as EventRecord)
+      const raw = await redis.hgetallBuffer(keys.event(id))
+      if (Object.keys(raw).length === 0) {
+        return null
+      }
+      const { [RAW_BODY_FIELD]: body, ...fields } = raw
+      const event = deserialize(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.toString('utf8')]))) as unknown as EventRecord
+      if (body) {
+        event.request = { ...event.request, body_base64: body.toString('base64') }
+      }
+      return event
     },
 
     async getDelivery(id) {

@@ -5,7 +5,8 @@ const FORM = 'application/x-www-form-urlencoded'
 /** Keys that could reach Object.prototype through a later merge or assignment. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 /** Also matches the escaped spellings JSON allows (`"\u005f_proto__"`), erring towards the slow path. */
-const RISKY_KEY = /__proto__|constructor|\\u/
+const hasRiskyKey = (text: string): boolean =>
+  text.includes('__proto__') || text.includes('constructor') || text.includes('\\u') // plain scans beat one regex alternation
 /**
  * Deepest nesting of arrays/objects a JSON body may have. JSON.parse itself copes with far more,
  * but everything after it recurses (JSONata results, JSON.stringify of a mapped body, logging) and
@@ -74,7 +75,7 @@ export function parseJson(text: string, what = 'body'): unknown {
   }
   try {
     // a reviver makes JSON.parse several times slower; only pay for it when a risky key is present
-    if (!RISKY_KEY.test(text)) {
+    if (!hasRiskyKey(text)) {
       return JSON.parse(text) as unknown
     }
     return JSON.parse(text, (key, value: unknown) =>
