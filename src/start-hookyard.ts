@@ -47,6 +47,8 @@ export interface RunningHookyard {
 }
 
 /** How long shutdown waits for in-flight deliveries before releasing them to another worker. */
+/** The example rules' default secret: fine for a first start, never for production. */
+const PLACEHOLDER_SECRET = 'change-me'
 const SHUTDOWN_GRACE_MS = 10_000
 const REDIS_CONNECT_TIMEOUT_MS = 30_000
 
@@ -59,6 +61,9 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     { rules_dir: config.rulesDir, version: ruleSet.version, sources: ruleSet.sources.size, targets: ruleSet.targets.size, routes: ruleSet.routes.length },
     'rules loaded'
   )
+  if (ruleSet.secretValues.includes(PLACEHOLDER_SECRET)) {
+    logger.warn('a rule file uses the placeholder secret "change-me": set the environment variables the rule files name')
+  }
   const maxTimeoutMs = Math.max(0, ...[...ruleSet.targets.values()].map((t) => t.timeoutMs))
   // a scrape can only happen once the server listens, after `queue` exists
   const metrics = createMetrics({ queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed') })
