@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { serve } from '@hono/node-server'
+import type { Server as HttpServer } from 'node:http'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
@@ -139,6 +140,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url')
   const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs, config.retentionCount)
   const userAgent = `hookyard/${options.version}`
+  let closing = false
   const app = createApp({
     ingest:
       config.role === 'worker'
@@ -161,6 +163,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     logger,
     maxBodyBytes: config.maxBodyBytes,
     metrics,
+    isClosing: () => closing,
     readiness: async () => {
       const redisOk = await producerRedis.ping().then(() => true, () => false)
       return { ready: redisOk, details: { redis: redisOk ? 'ok' : 'unreachable', rules_version: ruleSet.version, rules: rules.status() } }
@@ -175,7 +178,14 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     logger.info('shutting down')
     watcher.close()
     await rules.idle()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    closing = true
+    // keep-alive clients under load would hold the server open forever: idle sockets close now,
+    // busy ones after their current response (Connection: close), stragglers after the grace period
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeIdleConnections()
+    const straggler = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
+    await closed
+    clearTimeout(straggler)
     await pump?.stop()
     if (worker) {
       const closed = worker.close()
@@ -203,9 +213,10 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   }
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server))
+    // serve() without TLS/HTTP2 options always creates a node:http server
+    const server = serve({ fetch, port, hostname }, () => resolve(server as HttpServer))
     server.once('error', reject)
   })
 }

@@ -19,6 +19,8 @@ export interface AppOptions {
   maxBodyBytes: number
   /** readiness: Redis reachable and rules loaded */
   readiness: () => Promise<{ ready: boolean; details: Record<string, unknown> }>
+  /** true once shutdown began: responses then close their connection, so keep-alive clients let go */
+  isClosing?: () => boolean
   /** Prometheus text at GET /metrics (no auth, like most exporters); absent: no /metrics route */
   metrics?: Metrics | null
 }
@@ -28,6 +30,12 @@ const RETRY_AFTER_SECONDS = '5'
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono()
+  app.use(async (c, next) => {
+    await next()
+    if (options.isClosing?.()) {
+      c.header('Connection', 'close')
+    }
+  })
   const { ingest, logger } = options
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
