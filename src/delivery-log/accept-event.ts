@@ -8,8 +8,7 @@ import type { DeliveryRecord, EventRecord } from './records.ts'
 /**
  * Claims the sender's delivery id (when given), stores the event and its deliveries, and appends the
  * jobs to the inbox stream: all in one atomic script, so an event is either wholly stored or not at
- * all, and a repeat returns the original event id. One round trip per event; concurrent requests'
- * scripts share writes through the connection's auto-pipelining.
+ * all, and a repeat returns the original event id. One round trip per event.
  * KEYS: event, events index, deliveries index, inbox [, dedup]
  * ARGV: event id, dedup window ms, retention ms, now ms, delivery key prefix, retention count,
  *       E, E field/value pairs, D, D x (id, F, F field/value pairs), jobs JSON ('' = none)
