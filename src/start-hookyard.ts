@@ -127,7 +127,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     ? createDeliveryWorker({
         connection: workerRedis,
         prefix: keys.prefix,
-        log: createDeliveryLog(workerRedis, keys, config.retentionMs, config.retentionCount),
+        log: createDeliveryLog(workerRedis, keys, config.retentionMs),
         cooldowns: workerCooldowns,
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
@@ -139,7 +139,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
 
   // never logged: `serve` prints it once, in the dashboard URL, when it was generated here
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url')
-  const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs, config.retentionCount)
+  const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs)
   const userAgent = `hookyard/${options.version}`
   let closing = false
   const app = createApp({

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
-import { DEFAULT_RETENTION_COUNT } from './delivery-log.ts'
 import { TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
 import { RAW_BODY_FIELD, serialize } from './record-codec.ts'
 import type { DeliveryRecord, EventRecord } from './records.ts'
@@ -63,6 +62,9 @@ export interface EventWriter {
   /** null when stored; the original event's id when the sender delivery id was seen before */
   accept(input: AcceptInput): Promise<string | null>
 }
+
+/** RETENTION_COUNT's default: the most events kept (with their deliveries and attempts). */
+export const DEFAULT_RETENTION_COUNT = 100_000
 
 type AcceptCommand = (numKeys: number, ...keysAndArgs: (string | number | Buffer)[]) => Promise<string | null>
 

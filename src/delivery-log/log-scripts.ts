@@ -38,11 +38,6 @@ local function trim_by_count(events, deliveries, max, batch, event_prefix, deliv
 end
 `
 
-/** KEYS: events index, deliveries index. ARGV: max, batch, event key prefix, delivery key prefix. */
-export const TRIM_BY_COUNT = `${TRIM_FUNCTION}
-return trim_by_count(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4])
-`
-
 /** Appends a delivery id to an event's JSON `deliveries` list (a replay joins its event). KEYS: event. */
 export const APPEND_DELIVERY = `
 local raw = redis.call('HGET', KEYS[1], 'deliveries')

@@ -16,8 +16,8 @@ export interface EventRecord {
   rules_version: string
   routes: RouteOutcome[]
   deliveries: string[]
-  /** accepted = every delivery is stored and queued */
-  state: 'pending' | 'accepted'
+  /** always `accepted`: the event, its deliveries and their jobs are stored in one atomic step */
+  state: 'accepted'
   /** the inbound request as received (shared tokens masked), stored once: re-runs start from it */
   request: StoredRequest
   /** set on an event created by re-running another against the current rules */
