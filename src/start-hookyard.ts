@@ -47,10 +47,12 @@ export interface RunningHookyard {
   stop(): Promise<void>
 }
 
-/** How long shutdown waits for in-flight deliveries before releasing them to another worker. */
 /** The example rules' default secret: fine for a first start, never for production. */
 const PLACEHOLDER_SECRET = 'change-me'
+/** How long shutdown waits for in-flight deliveries before releasing them to another worker. */
 const SHUTDOWN_GRACE_MS = 10_000
+/** With Redis gone, closing the queue side would wait forever: past this, connections are cut. */
+const SHUTDOWN_DEADLINE_MS = 2 * SHUTDOWN_GRACE_MS + 5_000
 const REDIS_CONNECT_TIMEOUT_MS = 30_000
 
 /** The composition root of `hookyard serve`: rules, Redis, queue, worker and HTTP wired together. */
@@ -187,19 +189,26 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     const straggler = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
     await closed
     clearTimeout(straggler)
-    await pump?.stop()
-    if (worker) {
-      const closed = worker.close()
-      const graceful = await Promise.race([closed.then(() => true), sleep(SHUTDOWN_GRACE_MS).then(() => false)])
-      if (!graceful) {
-        logger.warn('in-flight deliveries released to other workers')
-        await worker.close(true)
-      }
-    }
-    await queue.close()
-    await workerQueue?.close()
     const connections = [producerRedis, workerRedis, pumpRedis].filter((r): r is Redis => r !== null)
-    await Promise.all(connections.map((r) => r.quit().catch(() => undefined)))
+    const closeQueueSide = async (): Promise<void> => {
+      await pump?.stop()
+      if (worker) {
+        const closed = worker.close()
+        const graceful = await Promise.race([closed.then(() => true), sleep(SHUTDOWN_GRACE_MS).then(() => false)])
+        if (!graceful) {
+          logger.warn('in-flight deliveries released to other workers')
+          await worker.close(true)
+        }
+      }
+      await queue.close()
+      await workerQueue?.close()
+      await Promise.all(connections.map((r) => r.quit().catch(() => undefined)))
+    }
+    const finished = await Promise.race([closeQueueSide().then(() => true), sleep(SHUTDOWN_DEADLINE_MS).then(() => false)])
+    if (!finished) {
+      logger.warn('redis unreachable during shutdown; connections cut (unfinished jobs are retried after restart)')
+      for (const r of connections) r.disconnect()
+    }
     await embedded?.stop()
     logger.info('stopped')
   }

@@ -5,6 +5,8 @@ import { startHookyard } from '../start-hookyard.ts'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong, restarting will not help. */
 const EXIT_CONFIG = 78
+/** Grace for a natural exit once shutdown finished. */
+const EXIT_AFTER_STOP_MS = 1_000
 
 /** `hookyard serve`: runs until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function serveCommand(flags: ConfigFlags, env: Record<string, string | undefined>, version: string): Promise<number> {
@@ -65,6 +67,9 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     process.once('SIGTERM', onSignal)
     process.once('SIGINT', onSignal)
   })
+  // Everything is closed; should a client library still hold a handle (a connection to a Redis that
+  // died during shutdown keeps reconnecting), do not let it keep the process alive.
+  setTimeout(() => process.exit(0), EXIT_AFTER_STOP_MS).unref()
   return 0
 }
 

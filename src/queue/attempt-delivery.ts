@@ -40,7 +40,7 @@ export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, si
     status: sent.result.kind === 'response' ? sent.result.status : null,
     outcome,
     reason: verdict.decision === 'delivered' ? null : verdict.reason,
-    response_headers: sent.result.kind === 'response' ? sent.result.headers : {},
+    response_headers: sent.result.kind === 'response' ? maskHeaderValues(sent.result.headers, deps.secretValues()) : {},
     response_excerpt: maskSecrets(sent.excerpt, deps.secretValues()),
   }
   observe(deps.metrics, ctx.target, outcome, sent.durationMs)
@@ -72,4 +72,9 @@ function observe(metrics: MetricsRecorder | undefined, target: string, outcome: 
   } else {
     metrics.deliveryFinished(target, outcome)
   }
+}
+
+/** A target may echo a token back in a header; stored attempts never keep a secret. */
+function maskHeaderValues(headers: Record<string, string>, secretValues: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, maskSecrets(value, secretValues)]))
 }
