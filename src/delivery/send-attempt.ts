@@ -97,7 +97,8 @@ function parseUrl(raw: string): (URL & { protocol: 'http:' | 'https:' }) | null 
   }
 }
 
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+/** Node lower-cases header names; repeated headers are joined as fetch's Headers would. */
+export function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value

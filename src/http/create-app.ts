@@ -1,6 +1,6 @@
 import type { HttpBindings } from '@hono/node-server'
 import { Hono } from 'hono'
-import type { IncomingHttpHeaders } from 'node:http'
+import { flattenHeaders } from '../delivery/send-attempt.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics/create-metrics.ts'
 import { acceptWebhook, type AcceptDeps } from './accept-webhook.ts'
@@ -94,15 +94,4 @@ export function createApp(options: AppOptions): Hono {
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500)
   })
   return app
-}
-
-/** Node already lower-cases header names; repeated headers are joined as fetch's Headers would. */
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) {
-      out[name] = Array.isArray(value) ? value.join(', ') : value
-    }
-  }
-  return out
 }

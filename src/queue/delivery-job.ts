@@ -31,3 +31,17 @@ export interface CooldownJobData extends JobBase {
 }
 
 export type QueueJobData = DeliveryJobData | CooldownJobData
+
+/**
+ * Options every delivery job gets: the target's retry budget, our backoff strategy, and retention
+ * that keeps Redis bounded (completed jobs by age and count, failed ones by age).
+ */
+export function deliveryJobOptions(attempts: number, retentionMs: number) {
+  const age = Math.ceil(retentionMs / 1000)
+  return {
+    attempts,
+    backoff: { type: BACKOFF_TYPE },
+    removeOnComplete: { age, count: 10_000 },
+    removeOnFail: { age },
+  }
+}

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import type { Keys } from '../delivery-log/keys.ts'
 import type { Logger } from '../logger.ts'
 import type { CooldownStore } from './cooldown-store.ts'
-import { BACKOFF_TYPE, COOLDOWN_JOB, DELIVER_JOB, type QueueJobData } from './delivery-job.ts'
+import { COOLDOWN_JOB, DELIVER_JOB, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
 import type { InboxJob } from './inbox-job.ts'
 
 export interface InboxPumpOptions {
@@ -38,16 +38,10 @@ type StreamEntries = [id: string, fields: string[]][]
 export function startInboxPump(options: InboxPumpOptions): InboxPump {
   const { redis, keys, logger } = options
   let running = true
-  const keepSeconds = Math.ceil(options.retentionMs / 1000)
 
   const queueJobs = async (entries: StreamEntries): Promise<void> => {
     const jobs = entries.flatMap(([, fields]) => JSON.parse(fields[1] ?? '[]') as InboxJob[])
-    const opts = (attempts: number) => ({
-      attempts,
-      backoff: { type: BACKOFF_TYPE },
-      removeOnComplete: { age: keepSeconds, count: 10_000 },
-      removeOnFail: { age: keepSeconds },
-    })
+    const opts = (attempts: number) => deliveryJobOptions(attempts, options.retentionMs)
     const direct = jobs.flatMap((j) => (j.kind === 'deliver' ? [j] : []))
     if (direct.length > 0) {
       await options.queue.addBulk(direct.map((j) => ({ name: DELIVER_JOB, data: j.data, opts: { jobId: j.data.id, ...opts(j.attempts) } })))

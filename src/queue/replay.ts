@@ -3,7 +3,7 @@ import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { DeliveryRecord } from '../delivery-log/records.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { OutboundRequest } from '../targets/types.ts'
-import { BACKOFF_TYPE, DELIVER_JOB, type QueueJobData } from './delivery-job.ts'
+import { DELIVER_JOB, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
 
 export interface ReplayerOptions {
   queue: Queue<QueueJobData>
@@ -30,7 +30,6 @@ export interface Replayer {
  */
 export function createReplayer(options: ReplayerOptions): Replayer {
   const { queue, log } = options
-  const keepSeconds = Math.ceil(options.retentionMs / 1000)
 
   return {
     async replay(deliveryId) {
@@ -74,14 +73,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
       await queue.add(
         DELIVER_JOB,
         { id, event: record.event, route: record.route, target: record.target, request, timeoutMs: target.timeoutMs, retry: target.retry },
-        // the same job options as producer.ts (duplicated on purpose: that file is not shared yet)
-        {
-          jobId: id,
-          attempts: target.retry.attempts,
-          backoff: { type: BACKOFF_TYPE },
-          removeOnComplete: { age: keepSeconds, count: 10_000 },
-          removeOnFail: { age: keepSeconds },
-        }
+        { jobId: id, ...deliveryJobOptions(target.retry.attempts, options.retentionMs) }
       )
       return { ok: true, delivery: record }
     },
