@@ -24,6 +24,12 @@ export interface EventRecord {
   rerun_of?: string
 }
 
+/** An event as ingress hands it to the store: the body travels beside it as raw bytes. */
+export type NewEventRecord = Omit<EventRecord, 'request'> & { request: RequestMeta }
+
+/** The inbound request without its body. */
+export type RequestMeta = Omit<StoredRequest, 'body_base64'>
+
 export interface StoredRequest {
   method: string
   headers: Record<string, string>

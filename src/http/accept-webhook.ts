@@ -58,11 +58,10 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
       method: req.method,
       headers: redactHeaders(req.headers),
       query: redactQuery(req.query),
-      body_base64: req.rawBody.toString('base64'),
     },
   })
   const senderDelivery = record.delivery
-  const { duplicateOf } = await storeOrUnavailable(() => deps.producer.store(record, plan.deliveries, ruleSet, dedupKey(senderDelivery)))
+  const { duplicateOf } = await storeOrUnavailable(() => deps.producer.store(record, req.rawBody, plan.deliveries, ruleSet, dedupKey(senderDelivery)))
   if (duplicateOf !== null) {
     log.info({ event_id: duplicateOf, event: parsed.event, sender_delivery: senderDelivery }, 'duplicate ignored')
     return { status: 200, body: { event: duplicateOf, duplicate: true } }

@@ -1,4 +1,5 @@
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
+import type { RequestMeta, StoredRequest } from '../delivery-log/records.ts'
 import type { Logger } from '../logger.ts'
 import type { Producer } from '../queue/producer.ts'
 import type { RuleSet } from '../rules/types.ts'
@@ -48,9 +49,13 @@ export async function rerunEvent(deps: RerunDeps, originalId: string): Promise<R
   if (parsed.ping) {
     return { status: 200, body: { event: null, rerun_of: original.id, deliveries: [], reason: `${parsed.event} event: nothing to trigger` } }
   }
-  const { record, plan } = await routeInbound({ eventId, source, req, parsed, receivedAt, ruleSet, userAgent: deps.userAgent, stored: original.request })
+  const { record, plan } = await routeInbound({ eventId, source, req, parsed, receivedAt, ruleSet, userAgent: deps.userAgent, stored: requestMeta(original.request) })
   record.rerun_of = original.id
-  await storeOrUnavailable(() => deps.producer.store(record, plan.deliveries, ruleSet))
+  await storeOrUnavailable(() => deps.producer.store(record, req.rawBody, plan.deliveries, ruleSet))
   deps.logger.info({ event_id: eventId, rerun_of: original.id, deliveries: plan.deliveries.length }, 'event re-run')
   return describeRouting(eventId, plan, { rerun_of: original.id })
+}
+
+function requestMeta({ method, headers, query }: StoredRequest): RequestMeta {
+  return { method, headers, query }
 }

@@ -1,11 +1,11 @@
-import type { EventRecord, StoredRequest } from '../delivery-log/records.ts'
+import type { NewEventRecord, RequestMeta } from '../delivery-log/records.ts'
 import { planDeliveries, type RoutingResult } from '../routing/plan-deliveries.ts'
 import type { RuleSet, SourceDefinition } from '../rules/types.ts'
 import { buildEnvelopes } from '../sources/build-envelopes.ts'
 import type { InboundRequest, ParsedEvent } from '../sources/types.ts'
 
 export interface RoutedEvent {
-  record: EventRecord
+  record: NewEventRecord
   plan: RoutingResult
 }
 
@@ -18,14 +18,14 @@ export interface RouteInboundOptions {
   ruleSet: RuleSet
   userAgent: string
   /** the inbound request as it is kept with the event */
-  stored: StoredRequest
+  stored: RequestMeta
 }
 
 /** Normalizes a parsed request, runs the routes and builds the event record: shared by ingress and re-runs. */
 export async function routeInbound(o: RouteInboundOptions): Promise<RoutedEvent> {
   const envelopes = buildEnvelopes(o.source, o.req, o.parsed, o.receivedAt)
   const plan = await planDeliveries({ eventId: o.eventId, envelopes, ruleSet: o.ruleSet, userAgent: o.userAgent })
-  const record: EventRecord = {
+  const record: NewEventRecord = {
     id: o.eventId,
     source: o.source.name,
     type: o.source.type,

@@ -40,7 +40,8 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
   let running = true
 
   const queueJobs = async (entries: StreamEntries): Promise<void> => {
-    const jobs = entries.flatMap(([, fields]) => JSON.parse(fields[1] ?? '[]') as InboxJob[])
+    // an entry holds field/value pairs (event id -> that event's jobs JSON), one pair per event of a batch
+    const jobs = entries.flatMap(([, fields]) => fields.flatMap((value, i) => (i % 2 === 1 ? (JSON.parse(value) as InboxJob[]) : [])))
     const opts = (attempts: number) => deliveryJobOptions(attempts, options.retentionMs)
     const direct = jobs.flatMap((j) => (j.kind === 'deliver' ? [j] : []))
     if (direct.length > 0) {

@@ -1,5 +1,5 @@
 import type { EventWriter } from '../delivery-log/accept-event.ts'
-import type { DeliveryRecord, EventRecord } from '../delivery-log/records.ts'
+import type { DeliveryRecord, NewEventRecord } from '../delivery-log/records.ts'
 import type { PlannedDelivery } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { hashCooldownKey } from './cooldown-store.ts'
@@ -15,7 +15,7 @@ export interface Producer {
    * Stores the event and its deliveries and hands their jobs to the inbox, atomically and in one
    * round trip; resolves only once Redis has them. With `dedupKey`, a repeat stores nothing.
    */
-  store(event: EventRecord, planned: readonly PlannedDelivery[], ruleSet: RuleSet, dedupKey?: string): Promise<StoreResult>
+  store(event: NewEventRecord, rawBody: Buffer, planned: readonly PlannedDelivery[], ruleSet: RuleSet, dedupKey?: string): Promise<StoreResult>
 }
 
 export interface ProducerOptions {
@@ -26,10 +26,11 @@ export interface ProducerOptions {
 export function createProducer(options: ProducerOptions): Producer {
   const { writer, dedupWindowMs } = options
   return {
-    async store(event, planned, ruleSet, dedupKey) {
+    async store(event, rawBody, planned, ruleSet, dedupKey) {
       const jobs = planned.flatMap((p) => toInboxJob(p, event, ruleSet))
       const duplicateOf = await writer.accept({
         event,
+        rawBody,
         deliveries: planned.map((p) => toRecord(p, event, ruleSet)),
         jobs: jobs.length > 0 ? JSON.stringify(jobs) : '',
         dedupKey: dedupKey ?? null,
@@ -40,7 +41,7 @@ export function createProducer(options: ProducerOptions): Producer {
   }
 }
 
-function toInboxJob(p: PlannedDelivery, event: EventRecord, ruleSet: RuleSet): InboxJob[] {
+function toInboxJob(p: PlannedDelivery, event: NewEventRecord, ruleSet: RuleSet): InboxJob[] {
   const target = ruleSet.targets.get(p.target)
   if (!p.request || !target) {
     return [] // a mapping the preset rejected: the delivery is stored as failed, nothing to send
@@ -59,7 +60,7 @@ function toInboxJob(p: PlannedDelivery, event: EventRecord, ruleSet: RuleSet): I
   ]
 }
 
-function toRecord(p: PlannedDelivery, event: EventRecord, ruleSet: RuleSet): DeliveryRecord {
+function toRecord(p: PlannedDelivery, event: NewEventRecord, ruleSet: RuleSet): DeliveryRecord {
   const target = ruleSet.targets.get(p.target)
   return {
     id: p.id,
