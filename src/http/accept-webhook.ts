@@ -34,7 +34,7 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
   }
   const receivedAt = new Date()
   const newId = createEventId(receivedAt)
-  const log = deps.logger.child({ source: source.name })
+  const log = sourceLogger(deps.logger, source.name)
   try {
     sourceType.verify(req, source)
   } catch (err) {
@@ -77,6 +77,23 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
     'event accepted'
   )
   return describeRouting(newId, plan)
+}
+
+const sourceLoggers = new WeakMap<Logger, Map<string, Logger>>()
+
+/** One child logger per source, made once: building a pino child per request costs more than the line. */
+function sourceLogger(root: Logger, source: string): Logger {
+  let bySource = sourceLoggers.get(root)
+  if (!bySource) {
+    bySource = new Map()
+    sourceLoggers.set(root, bySource)
+  }
+  let child = bySource.get(source)
+  if (!child) {
+    child = root.child({ source })
+    bySource.set(source, child)
+  }
+  return child
 }
 
 /** Redis failures become STORE_UNAVAILABLE (503 + Retry-After): the sender should try again. */

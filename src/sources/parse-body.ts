@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { BodyError } from '../errors.ts'
 import type { InboundRequest } from './types.ts'
 
@@ -23,13 +24,15 @@ export function isFormEncoded(req: InboundRequest): boolean {
   return mediaType(req) === FORM
 }
 
-/** The body as text; fatal decoding so broken bytes are a 400, not silently replaced characters. */
+/** The body as text; strict UTF-8 so broken bytes are a 400, not silently replaced characters. */
 export function bodyText(req: InboundRequest): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(req.rawBody)
-  } catch (cause) {
-    throw new BodyError('body is not valid UTF-8', { cause })
+  const bytes = req.rawBody
+  if (!isUtf8(bytes)) {
+    throw new BodyError('body is not valid UTF-8')
   }
+  // like TextDecoder, skip a byte order mark
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+  return (bom ? bytes.subarray(3) : bytes).toString('utf8')
 }
 
 /** The decoded `payload` field of a form post (GitHub, Gitea, Bitbucket legacy), or null. */
