@@ -18,6 +18,7 @@ import type { DeliveryRecord, NewEventRecord } from './records.ts'
 const ACCEPT_BATCH = `${TRIM_FUNCTION}
 local retention, eventPrefix, deliveryPrefix = ARGV[1], ARGV[3], ARGV[4]
 local replies, inbox, newest = {}, {}, 0
+local eventScores, deliveryScores = {}, {}
 for i = 5, #ARGV, 2 do
   -- { event id, dedup key ('' = none), dedup window ms, received ms, event fields, deliveries, jobs JSON }
   local e = cmsgpack.unpack(ARGV[i])
@@ -35,12 +36,14 @@ for i = 5, #ARGV, 2 do
     fields[#fields + 1] = ARGV[i + 1]
     redis.call('HSET', key, unpack(fields))
     redis.call('PEXPIRE', key, retention)
-    redis.call('ZADD', KEYS[1], now, eventId)
+    eventScores[#eventScores + 1] = now
+    eventScores[#eventScores + 1] = eventId
     for _, d in ipairs(e[6]) do
       local dkey = deliveryPrefix .. d[1]
       redis.call('HSET', dkey, unpack(d[2]))
       redis.call('PEXPIRE', dkey, retention)
-      redis.call('ZADD', KEYS[2], now, d[1])
+      deliveryScores[#deliveryScores + 1] = now
+      deliveryScores[#deliveryScores + 1] = d[1]
     end
     if e[7] ~= '' then
       inbox[#inbox + 1] = eventId
@@ -48,6 +51,13 @@ for i = 5, #ARGV, 2 do
     end
     if now > newest then newest = now end
   end
+end
+-- one ZADD per index for the whole batch
+if #eventScores > 0 then
+  redis.call('ZADD', KEYS[1], unpack(eventScores))
+end
+if #deliveryScores > 0 then
+  redis.call('ZADD', KEYS[2], unpack(deliveryScores))
 end
 if #inbox > 0 then
   redis.call('XADD', KEYS[3], '*', unpack(inbox))

@@ -5,9 +5,6 @@ import type { InboundRequest } from './types.ts'
 const FORM = 'application/x-www-form-urlencoded'
 /** Keys that could reach Object.prototype through a later merge or assignment. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-/** Also matches the escaped spellings JSON allows (`"\u005f_proto__"`), erring towards the slow path. */
-const hasRiskyKey = (text: string): boolean =>
-  text.includes('__proto__') || text.includes('constructor') || text.includes('\\u') // plain scans beat one regex alternation
 /**
  * Deepest nesting of arrays/objects a JSON body may have. JSON.parse itself copes with far more,
  * but everything after it recurses (JSONata results, JSON.stringify of a mapped body, logging) and
@@ -77,19 +74,30 @@ export function parseJson(text: string, what = 'body'): unknown {
     throw new BodyError(`${what} nests arrays/objects deeper than ${MAX_JSON_DEPTH} levels`)
   }
   try {
-    // a reviver makes JSON.parse several times slower; only pay for it when a risky key is present
-    if (!hasRiskyKey(text)) {
-      return JSON.parse(text) as unknown
+    const value = JSON.parse(text) as unknown
+    // a reviver makes JSON.parse several times slower: parse again with one only when the parsed
+    // value holds a risky key (escaped spellings such as "\u005f_proto__" are decoded by then)
+    if (!hasRiskyKey(value)) {
+      return value
     }
-    return JSON.parse(text, (key, value: unknown) =>
-      key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null)
-        ? undefined
-        : value
+    return JSON.parse(text, (key, v: unknown) =>
+      key === '__proto__' || (key === 'constructor' && typeof v === 'object' && v !== null) ? undefined : v
     )
   } catch (cause) {
     const detail = cause instanceof Error ? `: ${cause.message}` : ''
     throw new BodyError(`${what} is not valid JSON${detail}`, { cause })
   }
+}
+
+/** True when some object in `value` has an own `__proto__` or `constructor` key. */
+function hasRiskyKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) return value.some(hasRiskyKey)
+  if (Object.hasOwn(value, '__proto__') || Object.hasOwn(value, 'constructor')) return true
+  for (const key in value) {
+    if (hasRiskyKey((value as Record<string, unknown>)[key])) return true
+  }
+  return false
 }
 
 function formFields(params: URLSearchParams): Record<string, string | string[]> {
