@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
-import { APPEND_DELIVERY, NEXT_REPLAY } from './log-scripts.ts'
+import { APPEND_DELIVERY, NEXT_REPLAY, RECORD_ATTEMPT } from './log-scripts.ts'
 import { RAW_BODY_FIELD, deserialize, serialize } from './record-codec.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
 
@@ -20,6 +20,10 @@ export interface DeliveryLog {
  * ingest script (accept-event.ts), which also applies retention by age and by count.
  */
 export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number): DeliveryLog {
+  // one script (EVALSHA) per attempt: a MULTI would build an ioredis Pipeline per attempt, which
+  // copies every script defined on the connection (BullMQ defines dozens)
+  redis.defineCommand('hookyardRecordAttempt', { lua: RECORD_ATTEMPT })
+  const recordAttemptCommand = (redis as unknown as { hookyardRecordAttempt: (numKeys: number, ...args: (string | number)[]) => Promise<number> }).hookyardRecordAttempt.bind(redis)
   return {
     async addDelivery(record) {
       await redis
@@ -37,12 +41,8 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
     },
 
     async recordAttempt(deliveryId, attempt, status, error) {
-      await redis
-        .multi()
-        .rpush(keys.attempts(deliveryId), JSON.stringify(attempt))
-        .pexpire(keys.attempts(deliveryId), retentionMs)
-        .hset(keys.delivery(deliveryId), serialize({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error }))
-        .exec()
+      const fields = serialize({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error })
+      await recordAttemptCommand(2, keys.attempts(deliveryId), keys.delivery(deliveryId), JSON.stringify(attempt), retentionMs, ...Object.entries(fields).flat())
     },
 
     async getEvent(id) {

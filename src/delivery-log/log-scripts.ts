@@ -53,3 +53,14 @@ export const NEXT_REPLAY = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 return redis.call('HINCRBY', KEYS[1], 'replays', 1)
 `
+
+/**
+ * One attempt: appended to the delivery's attempt list, and the delivery's status fields updated.
+ * KEYS: attempts list, delivery. ARGV: attempt JSON, retention ms, field/value pairs.
+ */
+export const RECORD_ATTEMPT = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+return 1
+`
