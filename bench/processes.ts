@@ -7,6 +7,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export interface BenchProcess {
   port: number
   pid: number
+  /** CPU time used so far (user + system, with waited-for children), in microseconds */
+  cpuMicros(): number
   /** resident set size now, and its peak (VmHWM), in MiB */
   rssMiB(): { now: number; peak: number }
   stop(): Promise<void>
@@ -35,6 +37,7 @@ export async function startProcess(args: string[], env: Record<string, string>, 
     port,
     pid: child.pid ?? -1,
     rssMiB: () => readRss(child.pid ?? -1),
+    cpuMicros: () => cpuMicros(child.pid ?? -1),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) {
@@ -51,4 +54,16 @@ function readRss(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
   return { now: Math.round(kib('VmRSS') / 1024), peak: Math.round(kib('VmHWM') / 1024) }
+}
+
+/** Linux's USER_HZ: /proc reports CPU time in these ticks. */
+const TICKS_PER_SEC = 100
+
+/** CPU time of a process (user + system, plus its waited-for children, e.g. Redis's AOF rewrites), in microseconds. */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // fields after the ")" closing the command name: utime, stime, cutime, cstime are 14-17 of stat(5)
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0)
+  return (ticks * 1e6) / TICKS_PER_SEC
 }

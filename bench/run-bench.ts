@@ -12,7 +12,7 @@ import { signGithub } from '../test/helpers/sign.ts'
 import { BENCH_SECRET, benchRules } from './bench-rules.ts'
 import { runLoad, type LoadResult } from './load.ts'
 import { measureMappingCost } from './mapping-cost.ts'
-import { startProcess } from './processes.ts'
+import { cpuMicros, startProcess, type BenchProcess } from './processes.ts'
 import { startRecordingTarget } from './recording-target.ts'
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32)
@@ -44,17 +44,18 @@ async function main(): Promise<void> {
 
     const bare = await startProcess(['--import', 'tsx', 'bench/bare-hono-server.ts'], {}, 'listening')
     await load(bare.port) // warm-up
-    const baseline = await load(bare.port)
+    const [baseline, baselineCpu] = await measured(bare, redis.pid, () => load(bare.port))
     await bare.stop()
-    log(`baseline  bare Hono reading the body: ${baseline.requestsPerSec} req/s, p99 ${baseline.p99Ms} ms`)
+    log(`baseline  bare Hono reading the body: ${baseline.requestsPerSec} req/s, p99 ${baseline.p99Ms} ms; CPU per request: server ${baselineCpu.server} us, load generator ${baselineCpu.loadGenerator} us`)
 
     const ingest = await startProcess(['bin/hookyard.js', 'serve', '--role', 'ingest'], { ...env, HOOKYARD_PREFIX: 'bench-ingest' }, 'hookyard listening')
     await load(ingest.port)
-    const accepted = await load(ingest.port)
+    const [accepted, ingestCpu] = await measured(ingest, redis.pid, () => load(ingest.port))
     const ingestRss = ingest.rssMiB()
     await ingest.stop()
     const ratio = accepted.requestsPerSec / baseline.requestsPerSec
     log(`ingest    hookyard durable accept: ${accepted.requestsPerSec} req/s (${ratio.toFixed(2)} x baseline), p50 ${accepted.p50Ms} ms, p99 ${accepted.p99Ms} ms, non-2xx ${accepted.non2xx}, errors ${accepted.errors}`)
+    log(`cpu       per accepted request: hookyard ${ingestCpu.server} us, redis ${ingestCpu.redis} us (AOF rewrites included), load generator ${ingestCpu.loadGenerator} us`)
     log(`memory    hookyard RSS under load: ${ingestRss.now} MiB (peak ${ingestRss.peak} MiB)`)
 
     const all = await startProcess(['bin/hookyard.js', 'serve', '--role', 'all'], { ...env, HOOKYARD_PREFIX: 'bench-e2e' }, 'hookyard listening')
@@ -74,8 +75,8 @@ async function main(): Promise<void> {
     const results = {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
       settings: { connections: CONNECTIONS, duration_sec: DURATION_SEC, payload_bytes: body.length },
-      baseline_bare_hono: baseline,
-      ingest: { ...accepted, ratio_to_baseline: Number(ratio.toFixed(3)), rss_mib: ingestRss },
+      baseline_bare_hono: { ...baseline, cpu_us_per_request: baselineCpu },
+      ingest: { ...accepted, ratio_to_baseline: Number(ratio.toFixed(3)), rss_mib: ingestRss, cpu_us_per_request: ingestCpu },
       end_to_end: { accepted: endToEnd, delivered_per_sec: deliveredPerSec, ratio_to_ingest: Number((deliveredPerSec / endToEnd.requestsPerSec).toFixed(3)), rss_mib: allRss },
       mapping_us_per_event: Number(mappingUs.toFixed(2)),
     }
@@ -86,6 +87,24 @@ async function main(): Promise<void> {
     await redis.stop()
     rmSync(work, { recursive: true, force: true })
   }
+}
+
+interface CpuPerRequest {
+  server: number
+  redis: number
+  loadGenerator: number
+}
+
+/** Runs one load and the CPU time it cost each process, per answered request. */
+async function measured(server: BenchProcess, redisPid: number, run: () => Promise<LoadResult>): Promise<[LoadResult, CpuPerRequest]> {
+  const before = { server: server.cpuMicros(), redis: cpuMicros(redisPid), self: process.cpuUsage() }
+  const result = await run()
+  const self = process.cpuUsage(before.self)
+  const per = (us: number): number => Math.round(us / Math.max(1, result.total))
+  return [
+    result,
+    { server: per(server.cpuMicros() - before.server), redis: per(cpuMicros(redisPid) - before.redis), loadGenerator: per(self.user + self.system) },
+  ]
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino'
+import { pino, type Logger } from 'pino'
 
 export type { Logger }
 
@@ -33,27 +33,6 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream
 }
 
-/** Log lines are written in blocks of at least this many bytes, or after FLUSH_INTERVAL_MS. */
-const BUFFER_BYTES = 4096
-const FLUSH_INTERVAL_MS = 200
-
-/**
- * Without a destination: stdout, buffered. One write(2) per line would cost more than the request
- * it describes; lines are written in blocks instead, at the latest FLUSH_INTERVAL_MS later, and
- * pino flushes what is left when the process exits.
- */
-function bufferedStdout(): DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES })
-  setInterval(() => {
-    try {
-      stream.flush()
-    } catch {
-      // closed: the exit flush already wrote what was left
-    }
-  }, FLUSH_INTERVAL_MS).unref()
-  return stream
-}
-
 /** The one root logger; modules get `logger.child({ component })`. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
@@ -63,6 +42,8 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACT_PATHS, censor: '***' },
       base: { pid: process.pid },
     },
-    options.destination ?? bufferedStdout()
+    // stdout through an asynchronous SonicBoom: lines written while a write is in flight go out
+    // together, instead of one blocking write(2) per line; pino flushes what is left on exit
+    options.destination ?? pino.destination({ dest: 1, sync: false })
   )
 }

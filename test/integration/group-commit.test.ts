@@ -69,7 +69,7 @@ routes:
 
   it('stores a delivery id sent several times at once as one event; the others are its duplicates', async () => {
     const body = push(1000)
-    const headers = githubHeaders(SECRET, 'push', body, { deliveryId: 'same-delivery-sent-five-times' })
+    const headers = githubHeaders(SECRET, 'push', body, { delivery: 'same-delivery-sent-five-times' })
     const before = target.requests.length
     const answers = await Promise.all(
       Array.from({ length: 5 }, async () => {
