@@ -42,8 +42,6 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACT_PATHS, censor: '***' },
       base: { pid: process.pid },
     },
-    // stdout through an asynchronous SonicBoom: lines written while a write is in flight go out
-    // together, instead of one blocking write(2) per line; pino flushes what is left on exit
-    options.destination ?? pino.destination({ dest: 1, sync: false })
+    options.destination ?? process.stdout
   )
 }
