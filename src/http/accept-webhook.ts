@@ -1,6 +1,6 @@
 import { createHash, randomFillSync } from 'node:crypto'
 import { HookyardError } from '../errors.ts'
-import type { Logger } from '../logger.ts'
+import { perRequestLogger, type Logger } from '../logger.ts'
 import type { Producer } from '../queue/producer.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { sourceTypes } from '../sources/index.ts'
@@ -90,7 +90,7 @@ function sourceLogger(root: Logger, source: string): Logger {
   }
   let child = bySource.get(source)
   if (!child) {
-    child = root.child({ source })
+    child = perRequestLogger(root, { source })
     bySource.set(source, child)
   }
   return child

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type 
 import type { Verdict } from '../delivery/classify-outcome.ts'
 import { computeBackoff } from '../delivery/compute-backoff.ts'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { Logger } from '../logger.ts'
+import { perRequestLogger, type Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import { attemptDelivery, type AttemptDeps } from './attempt-delivery.ts'
 import type { CooldownStore } from './cooldown-store.ts'
@@ -44,7 +44,7 @@ export interface DeliveryWorkerOptions {
 
 export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<QueueJobData> {
   const { log, cooldowns, logger } = options
-  const deps: AttemptDeps = { log, logger, secretValues: options.secretValues, metrics: options.metrics }
+  const deps: AttemptDeps = { log, logger: perRequestLogger(logger, {}), secretValues: options.secretValues, metrics: options.metrics }
 
   const deliver = async (job: Job<DeliveryJobData>, signal?: AbortSignal): Promise<void> => {
     const d = job.data
