@@ -56,8 +56,9 @@ async function main(): Promise<void> {
     for (let i = 1; i <= ROUNDS; i++) {
       const [baseline, baselineCpu] = await measured(bare, redis.pid, () => load(bare.port))
       const [accepted, ingestCpu] = await measured(ingest, redis.pid, () => load(ingest.port))
-      rounds.push({ baseline, baselineCpu, accepted, ingestCpu, ratio: accepted.requestsPerSec / baseline.requestsPerSec })
-      log(`round ${i}/${ROUNDS}   baseline ${baseline.requestsPerSec} req/s, ingest ${accepted.requestsPerSec} req/s (${(accepted.requestsPerSec / baseline.requestsPerSec).toFixed(2)} x)`)
+      const ratio = accepted.requestsPerSec / baseline.requestsPerSec
+      rounds.push({ baseline, baselineCpu, accepted, ingestCpu, ratio })
+      log(`round ${i}/${ROUNDS}   baseline ${baseline.requestsPerSec} req/s, ingest ${accepted.requestsPerSec} req/s (${ratio.toFixed(2)} x)`)
     }
     const { baseline, baselineCpu, accepted, ingestCpu, ratio } = medianRound(rounds)
     const ingestRss = ingest.rssMiB()

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import { Packr } from 'msgpackr'
 import type { Keys } from './keys.ts'
 import { TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
-import { RAW_BODY_FIELD, serialize } from './record-codec.ts'
+import { RAW_BODY_FIELD, fieldPairs } from './record-codec.ts'
 import type { DeliveryRecord, NewEventRecord } from './records.ts'
 
 /**
@@ -12,7 +12,7 @@ import type { DeliveryRecord, NewEventRecord } from './records.ts'
  * original event id. Retention by age and by count runs once per batch.
  * KEYS: events index, deliveries index, inbox
  * ARGV: retention ms, retention count, event key prefix, delivery key prefix, then per event two
- *       arguments: its record, packed (see packEvent), and its raw body bytes.
+ *       arguments: its record, packed (see eventArgs), and its raw body bytes.
  * Returns one reply per event: '' when stored, else the original event's id.
  */
 const ACCEPT_BATCH = `${TRIM_FUNCTION}
@@ -165,8 +165,8 @@ function eventArgs({ event, rawBody, deliveries, jobs, dedupKey, dedupWindowMs }
     dedup,
     String(dedupWindowMs),
     String(Date.parse(event.received_at)),
-    flatPairs(serialize(event)),
-    deliveries.map((d) => [d.id, flatPairs(serialize(d))]),
+    fieldPairs(event),
+    deliveries.map((d) => [d.id, fieldPairs(d)]),
     jobs,
   ])
   return [packed, rawBody]
@@ -174,11 +174,3 @@ function eventArgs({ event, rawBody, deliveries, jobs, dedupKey, dedupWindowMs }
 
 /** Plain MessagePack (no msgpackr records): Redis's Lua cmsgpack reads it. */
 const packr = new Packr({ useRecords: false })
-
-function flatPairs(fields: Record<string, string>): string[] {
-  const out: string[] = []
-  for (const key in fields) {
-    out.push(key, fields[key] as string)
-  }
-  return out
-}

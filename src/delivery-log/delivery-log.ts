@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
 import { APPEND_DELIVERY, NEXT_REPLAY, RECORD_ATTEMPT } from './log-scripts.ts'
-import { RAW_BODY_FIELD, deserialize, serialize } from './record-codec.ts'
+import { RAW_BODY_FIELD, deserialize, fieldPairs, serialize } from './record-codec.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
 
 export interface DeliveryLog {
@@ -41,8 +41,8 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
     },
 
     async recordAttempt(deliveryId, attempt, status, error) {
-      const fields = serialize({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error })
-      await recordAttemptCommand(2, keys.attempts(deliveryId), keys.delivery(deliveryId), JSON.stringify(attempt), retentionMs, ...Object.entries(fields).flat())
+      const fields = fieldPairs({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error })
+      await recordAttemptCommand(2, keys.attempts(deliveryId), keys.delivery(deliveryId), JSON.stringify(attempt), retentionMs, ...fields)
     },
 
     async getEvent(id) {

@@ -12,6 +12,15 @@ export function serialize(record: object): Record<string, string> {
   return out
 }
 
+/** serialize() as field/value pairs in one flat list, the shape HSET and the scripts take. */
+export function fieldPairs(record: object): string[] {
+  const out: string[] = []
+  for (const [k, v] of Object.entries(serialize(record))) {
+    out.push(k, v)
+  }
+  return out
+}
+
 export function deserialize(raw: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(raw)) {

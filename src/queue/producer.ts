@@ -12,8 +12,8 @@ export interface StoreResult {
 
 export interface Producer {
   /**
-   * Stores the event and its deliveries and hands their jobs to the inbox, atomically and in one
-   * round trip; resolves only once Redis has them. With `dedupKey`, a repeat stores nothing.
+   * Stores the event and its deliveries and hands their jobs to the inbox, atomically, in one script
+   * call shared with the events accepted alongside it; resolves only once Redis has them. With `dedupKey`, a repeat stores nothing.
    */
   store(event: NewEventRecord, rawBody: Buffer, planned: readonly PlannedDelivery[], ruleSet: RuleSet, dedupKey?: string): Promise<StoreResult>
 }
