@@ -104,12 +104,16 @@ async function resolveCooldownKey(target: TargetDefinition, envelope: Envelope):
 
 const defaultMaps = new Map<string, CompiledExpression>()
 
-/** Presets' default maps are compiled once per preset and shared: compiled expressions are immutable. */
+/**
+ * Presets' default maps are compiled once per expression text and shared: compiled expressions
+ * are immutable, and a preset whose default depends on its options has one text per variant.
+ */
 function defaultMap(target: TargetDefinition): CompiledExpression {
-  let compiled = defaultMaps.get(target.preset.type)
+  const text = target.preset.defaultMapFor?.(target.options) ?? target.preset.defaultMap
+  let compiled = defaultMaps.get(text)
   if (!compiled) {
-    compiled = compileExpression(target.preset.defaultMap)
-    defaultMaps.set(target.preset.type, compiled)
+    compiled = compileExpression(text)
+    defaultMaps.set(text, compiled)
   }
   return compiled
 }

@@ -3,7 +3,8 @@ import type { SourceDefinition, TargetDefinition } from './types.ts'
 /**
  * Every secret a rule set holds, for masking in logs, API responses and dry runs: source
  * secrets plus the values of each preset's `secretOptions` (for an object such as http
- * `headers`, every string inside it). Deduplicated, empty strings dropped.
+ * `headers`, every string inside it) and the forms presets derive from them (a Basic
+ * credential). Deduplicated, empty strings dropped.
  */
 export function collectSecretValues(sources: Iterable<SourceDefinition>, targets: Iterable<TargetDefinition>): string[] {
   const found = new Set<string>()
@@ -15,6 +16,9 @@ export function collectSecretValues(sources: Iterable<SourceDefinition>, targets
   for (const target of targets) {
     for (const option of target.preset.secretOptions) {
       addStrings(target.options[option], found)
+    }
+    for (const derived of target.preset.derivedSecrets?.(target.options) ?? []) {
+      found.add(derived)
     }
   }
   found.delete('')

@@ -17,6 +17,16 @@ export interface TargetPreset<Options extends Record<string, unknown> = Record<s
   readonly secretOptions: readonly string[]
   /** JSONata used when a route gives no `map` (documented in the README) */
   readonly defaultMap: string
+  /**
+   * The default map for these options, when it depends on them (github-actions: a workflow
+   * dispatch wants `ref`, a repository dispatch `event_type`). Absent: `defaultMap`.
+   */
+  defaultMapFor?(options: Options): string
+  /**
+   * Secret values the request carries in another form than the option itself, such as a Basic
+   * credential (base64 of `user:token`): masked like the secret options wherever they appear.
+   */
+  derivedSecrets?(options: Options): readonly string[]
   /** cooldown applied when the target declares none (myget: 5m) */
   readonly defaultCooldownMs: number
   /**
