@@ -2,6 +2,7 @@ import { bitrisePreset } from './bitrise.ts'
 import { buildmasterPreset } from './buildmaster.ts'
 import { gitlabPreset } from './gitlab.ts'
 import { httpPreset } from './http.ts'
+import { jenkinsPreset } from './jenkins.ts'
 import { mygetPreset } from './myget.ts'
 import { travisPreset } from './travis.ts'
 import type { TargetPreset } from './types.ts'
@@ -14,4 +15,5 @@ export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, 
   ['travis', travisPreset],
   ['myget', mygetPreset],
   ['http', httpPreset],
+  ['jenkins', jenkinsPreset],
 ])
