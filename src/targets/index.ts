@@ -1,5 +1,6 @@
 import { bitrisePreset } from './bitrise.ts'
 import { buildmasterPreset } from './buildmaster.ts'
+import { githubActionsPreset } from './github-actions.ts'
 import { gitlabPreset } from './gitlab.ts'
 import { httpPreset } from './http.ts'
 import { jenkinsPreset } from './jenkins.ts'
@@ -16,4 +17,5 @@ export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, 
   ['myget', mygetPreset],
   ['http', httpPreset],
   ['jenkins', jenkinsPreset],
+  ['github-actions', githubActionsPreset],
 ])
