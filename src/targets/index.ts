@@ -1,4 +1,5 @@
 import { bitrisePreset } from './bitrise.ts'
+import { buildkitePreset } from './buildkite.ts'
 import { buildmasterPreset } from './buildmaster.ts'
 import { githubActionsPreset } from './github-actions.ts'
 import { gitlabPreset } from './gitlab.ts'
@@ -18,4 +19,5 @@ export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, 
   ['http', httpPreset],
   ['jenkins', jenkinsPreset],
   ['github-actions', githubActionsPreset],
+  ['buildkite', buildkitePreset],
 ])
