@@ -1,6 +1,7 @@
 import { bitrisePreset } from './bitrise.ts'
 import { buildkitePreset } from './buildkite.ts'
 import { buildmasterPreset } from './buildmaster.ts'
+import { circleciPreset } from './circleci.ts'
 import { githubActionsPreset } from './github-actions.ts'
 import { gitlabPreset } from './gitlab.ts'
 import { httpPreset } from './http.ts'
@@ -20,4 +21,5 @@ export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, 
   ['jenkins', jenkinsPreset],
   ['github-actions', githubActionsPreset],
   ['buildkite', buildkitePreset],
+  ['circleci', circleciPreset],
 ])
