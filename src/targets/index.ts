@@ -1,3 +1,4 @@
+import { azurePipelinesPreset } from './azure-pipelines.ts'
 import { bitrisePreset } from './bitrise.ts'
 import { buildkitePreset } from './buildkite.ts'
 import { buildmasterPreset } from './buildmaster.ts'
@@ -22,4 +23,5 @@ export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, 
   ['github-actions', githubActionsPreset],
   ['buildkite', buildkitePreset],
   ['circleci', circleciPreset],
+  ['azure-pipelines', azurePipelinesPreset],
 ])
