@@ -8,6 +8,7 @@ import { gitlabPreset } from './gitlab.ts'
 import { httpPreset } from './http.ts'
 import { jenkinsPreset } from './jenkins.ts'
 import { mygetPreset } from './myget.ts'
+import { teamcityPreset } from './teamcity.ts'
 import { travisPreset } from './travis.ts'
 import type { TargetPreset } from './types.ts'
 
@@ -24,4 +25,5 @@ export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, 
   ['buildkite', buildkitePreset],
   ['circleci', circleciPreset],
   ['azure-pipelines', azurePipelinesPreset],
+  ['teamcity', teamcityPreset],
 ])
