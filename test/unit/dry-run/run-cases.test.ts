@@ -29,6 +29,12 @@ describe('case files', () => {
     const files = await listCaseFiles(join(dir, 'tests'))
     expect(files.map((f) => f.slice(dir.length + 7))).toEqual([
       'bitbucket-push.yaml',
+      'ci-azure-pipelines-tag.yaml',
+      'ci-buildkite-push.yaml',
+      'ci-circleci-push.yaml',
+      'ci-github-actions-push.yaml',
+      'ci-jenkins-push.yaml',
+      'ci-teamcity-push.yaml',
       'github-ping.yaml',
       'github-push-feature.yaml',
       'github-push-main.yaml',
@@ -73,8 +79,8 @@ describe('runCases', () => {
   it('passes every shipped case', async () => {
     const results = await run(SHIPPED_RULES)
     expect(results.filter((r) => !r.passed)).toEqual([])
-    expect(results).toHaveLength(7)
-    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n7 passed, 0 failed\n$/)
+    expect(results).toHaveLength(13)
+    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n13 passed, 0 failed\n$/)
   })
 
   it('fails a case that no longer matches, with a diff naming both values', async () => {
@@ -91,7 +97,7 @@ describe('runCases', () => {
     ])
     const report = formatCaseResults(results, join(dir, 'tests'))
     expect(report).toContain('FAIL github push to main')
-    expect(report.trimEnd().split('\n').at(-1)).toBe('6 passed, 1 failed')
+    expect(report.trimEnd().split('\n').at(-1)).toBe('12 passed, 1 failed')
   })
 
   it('fails when a rule change stops a delivery, showing why the route did not match', async () => {

@@ -4,7 +4,7 @@ import { loadRules } from '../../../src/rules/load-rules.ts'
 import { at, fixture, problemLines } from './helpers.ts'
 
 const SOURCE_TYPES = 'bitbucket, bitbucket-server, generic, gitea, github, gitlab, proget'
-const PRESETS = 'bitrise, buildmaster, gitlab, http, myget, travis'
+const PRESETS = 'azure-pipelines, bitrise, buildkite, buildmaster, circleci, github-actions, gitlab, http, jenkins, myget, teamcity, travis'
 const DURATION_HINT = 'use a number of milliseconds or a number with a unit: 500ms, 10s, 5m, 1h, 1d (parts may combine: 1h30m)'
 
 describe('loadRules problems (file:line:col message)', () => {
@@ -17,7 +17,7 @@ describe('loadRules problems (file:line:col message)', () => {
 
   it('unknown target type', async () => {
     const dir = fixture('unknown-target-type')
-    expect(await problemLines(dir)).toEqual([at(dir, 'rules.yaml', 3, 11, `target ci: unknown type "jenkins" (valid types: ${PRESETS})`)])
+    expect(await problemLines(dir)).toEqual([at(dir, 'rules.yaml', 3, 11, `target ci: unknown type "drone" (valid types: ${PRESETS})`)])
   })
 
   it('missing required preset option at the target name, unknown option at its key', async () => {

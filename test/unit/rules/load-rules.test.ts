@@ -23,9 +23,33 @@ describe('the shipped rules/ directory', () => {
       throw new Error(result.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('\n'))
     }
     const rs = result.ruleSet
-    expect([...rs.sources.keys()].sort()).toEqual(['bitbucket', 'github', 'gitlab', 'proget'])
-    expect([...rs.targets.keys()].sort()).toEqual(['bitrise-ios', 'buildmaster', 'gitlab-pipeline', 'myget-feed', 'travis'])
-    expect(rs.routes.map((r) => r.name)).toEqual(['bitbucket-push', 'github-main-push', 'github-main-pipeline', 'gitlab-push-travis', 'proget-package-added'])
+    expect([...rs.sources.keys()].sort()).toEqual(['bitbucket', 'github', 'github-org', 'gitlab', 'proget'])
+    expect([...rs.targets.keys()].sort()).toEqual([
+      'azure-desktop',
+      'bitrise-ios',
+      'buildkite-mobile',
+      'buildmaster',
+      'circleci-api',
+      'gitlab-pipeline',
+      'jenkins-billing',
+      'myget-feed',
+      'teamcity-platform',
+      'travis',
+      'web-workflow',
+    ])
+    expect(rs.routes.map((r) => r.name)).toEqual([
+      'bitbucket-push',
+      'billing-on-jenkins',
+      'web-on-actions',
+      'mobile-on-buildkite',
+      'api-on-circleci',
+      'desktop-on-azure',
+      'platform-on-teamcity',
+      'github-main-push',
+      'github-main-pipeline',
+      'gitlab-push-travis',
+      'proget-package-added',
+    ])
     expect(rs.routesBySource.get('github')?.map((r) => r.name)).toEqual(['github-main-push', 'github-main-pipeline'])
     expect(rs.targets.get('myget-feed')?.cooldownMs).toBe(300_000)
     expect(rs.targets.get('bitrise-ios')?.retry).toEqual({ attempts: 8, backoffMs: 2_000, maxBackoffMs: 600_000 })
