@@ -92,7 +92,20 @@ describe('the shipped rules/ directory', () => {
     copyFileSync(join(SHIPPED_RULES, '_example.yaml'), join(dir, 'example.yaml'))
     const rs = await loadRules(dir, { env: {} })
     expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'proget'])
-    expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual(['bitrise', 'buildmaster', 'gitlab', 'http', 'myget', 'travis'])
+    expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual([
+      'azure-pipelines',
+      'bitrise',
+      'buildkite',
+      'buildmaster',
+      'circleci',
+      'github-actions',
+      'gitlab',
+      'http',
+      'jenkins',
+      'myget',
+      'teamcity',
+      'travis',
+    ])
     expect(rs.sources.get('example-open')).toMatchObject({ secrets: [], options: { verify: 'none' } })
     expect(rs.sources.get('example-gitlab')?.secrets).toEqual(['change-me-old', 'change-me'])
     // the anchored retry policy is reused through an alias
