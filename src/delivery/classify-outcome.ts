@@ -16,8 +16,9 @@ const RETRYABLE_4XX = new Set([408, 425, 429])
 
 /**
  * Retry on network errors, timeouts, 408/425/429 and 5xx, honouring `Retry-After`;
- * any other status is permanent (product.md section 6). Redirects are not followed, so a 3xx
- * is permanent too: following one could send the trigger to another host.
+ * any other status is permanent (product.md section 6), except a 403 that says it is a rate
+ * limit (see isRateLimit). Redirects are not followed, so a 3xx is permanent too: following one
+ * could send the trigger to another host.
  */
 export function classifyOutcome(result: AttemptResult, now: number): Verdict {
   if (result.kind === 'timeout') {
@@ -31,14 +32,34 @@ export function classifyOutcome(result: AttemptResult, now: number): Verdict {
     return { decision: 'delivered' }
   }
   if (status >= 500 || RETRYABLE_4XX.has(status)) {
-    return {
-      decision: 'retry',
-      retryAfterMs: parseRetryAfter(result.headers['retry-after'], now),
-      reason: `HTTP ${status}`,
-    }
+    return { decision: 'retry', retryAfterMs: retryDelay(result.headers, now), reason: `HTTP ${status}` }
+  }
+  if (status === 403 && isRateLimit(result.headers)) {
+    return { decision: 'retry', retryAfterMs: retryDelay(result.headers, now), reason: 'HTTP 403: rate limited' }
   }
   if (status >= 300 && status < 400) {
     return { decision: 'give-up', reason: `HTTP ${status}: redirects are not followed` }
   }
   return { decision: 'give-up', reason: `HTTP ${status}` }
+}
+
+/**
+ * GitHub answers an exceeded rate limit with 403 as well as 429: with `x-ratelimit-remaining: 0`
+ * (primary limit) or a `retry-after` (secondary limit). A 403 without either is a real refusal.
+ */
+function isRateLimit(headers: Record<string, string>): boolean {
+  return headers['x-ratelimit-remaining']?.trim() === '0' || headers['retry-after'] !== undefined
+}
+
+/** `Retry-After`, else the end of an exhausted rate-limit window (`x-ratelimit-reset`, epoch seconds). */
+function retryDelay(headers: Record<string, string>, now: number): number | null {
+  const retryAfter = parseRetryAfter(headers['retry-after'], now)
+  if (retryAfter !== null) {
+    return retryAfter
+  }
+  const reset = headers['x-ratelimit-reset']?.trim()
+  if (headers['x-ratelimit-remaining']?.trim() === '0' && reset !== undefined && /^\d+$/.test(reset)) {
+    return Math.max(0, Number(reset) * 1000 - now)
+  }
+  return null
 }

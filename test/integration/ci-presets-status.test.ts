@@ -134,12 +134,13 @@ describe('CI preset answers, as each API documents them (delivery status and att
     })
   })
 
-  describe('retried: 429 and 5xx after their Retry-After', () => {
+  describe('retried: 429, 5xx and a rate-limited 403 after their Retry-After', () => {
     it.each([
       ['circleci', 429, 201],
       ['buildkite', 502, 201],
       ['teamcity', 503, 200],
       ['github-actions', 500, 204],
+      ['github-actions', 403, 204], // GitHub's secondary rate limit: a 403 with retry-after
     ] as const)('%s %i then %i', async (name, first, then) => {
       servers[name].respondWith({ status: first, headers: { 'retry-after': '1' }, body: 'slow down' }, { status: then })
       const { status, attempts } = await deliver(name)
