@@ -3,14 +3,14 @@ import { MappingError } from '../errors.ts'
 import { basicCredential } from './basic-credential.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
-import { baseUrlOption, secretOption } from './option-schemas.ts'
+import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schemas.ts'
 import { readString } from './read-field.ts'
 import { readStringMap } from './read-string-map.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
 import { requireObject } from './require-object.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
 
-const nameOption = z.string().regex(/^[^/]+$/, 'must be a name without "/"')
+const nameOption = pathSegmentsOption(1, 'must be one name: no "/", not "." or ".."')
 
 const optionsSchema = z
   .object({

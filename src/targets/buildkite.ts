@@ -3,14 +3,14 @@ import { MappingError } from '../errors.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { kindOf } from './kind-of.ts'
-import { baseUrlOption, secretOption } from './option-schemas.ts'
+import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schemas.ts'
 import { readInteger, readString } from './read-field.ts'
 import { readStringMap } from './read-string-map.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
 import { requireObject } from './require-object.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
 
-const slugOption = z.string().regex(/^[^/\s]+$/, 'must be a slug as in the Buildkite URL, without "/"')
+const slugOption = pathSegmentsOption(1, 'must be a slug as in the Buildkite URL, without "/"')
 
 const optionsSchema = z
   .object({

@@ -3,7 +3,7 @@ import { MappingError } from '../errors.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { kindOf } from './kind-of.ts'
-import { baseUrlOption, secretOption } from './option-schemas.ts'
+import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schemas.ts'
 import { readString } from './read-field.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
 import { requireObject } from './require-object.ts'
@@ -13,7 +13,7 @@ const optionsSchema = z
   .object({
     url: baseUrlOption.default('https://circleci.com'),
     // vcs/org/repo: gh/acme/app, bb/acme/app, or circleci/<org id>/<project id>
-    project: z.string().regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, 'must be a project slug such as gh/acme/app'),
+    project: pathSegmentsOption(3, 'must be a project slug such as gh/acme/app'),
     token: secretOption,
   })
   .strict()

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { MappingError } from '../errors.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
-import { baseUrlOption, idOrPathOption, secretOption } from './option-schemas.ts'
+import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schemas.ts'
 import { readString } from './read-field.ts'
 import { readStringMap } from './read-string-map.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
@@ -13,10 +13,13 @@ const optionsSchema = z
   .object({
     // GitHub Enterprise Server: https://HOST/api/v3
     url: baseUrlOption.default('https://api.github.com'),
-    repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be owner/name, e.g. acme/app'),
+    repo: pathSegmentsOption(2, 'must be owner/name, e.g. acme/app'),
     token: secretOption,
     // the workflow's file name (ci.yml) or its numeric id; absent: repository_dispatch
-    workflow: idOrPathOption.optional(),
+    workflow: z
+      .union([z.number().int().positive(), pathSegmentsOption(1, 'must be the workflow file name (ci.yml) or its numeric id')])
+      .transform(String)
+      .optional(),
   })
   .strict()
 

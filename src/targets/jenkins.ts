@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { basicCredential } from './basic-credential.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
-import { baseUrlOption, secretOption } from './option-schemas.ts'
+import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schemas.ts'
 import { readString } from './read-field.ts'
 import { readStringMap } from './read-string-map.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
@@ -10,12 +10,10 @@ import { requireObject } from './require-object.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
 
 /** `team/app`: a job inside folders, one name per level, none empty. */
-const jobOption = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine((job) => job.split('/').every((name) => name.trim() !== ''), {
-    message: 'must be a job name, or folder names and the job name separated by single "/" (e.g. team/app)',
-  })
+const jobOption = pathSegmentsOption(
+  null,
+  'must be a job name, or folder names and the job name separated by single "/" (e.g. team/app)'
+)
 
 const optionsSchema = z
   .object({

@@ -52,3 +52,18 @@ export const secretOption = z.string().min(1, 'must not be empty')
 export const idOrPathOption = z
   .union([z.string().min(1, 'must not be empty'), z.number().int().nonnegative()])
   .transform((v) => String(v))
+
+/**
+ * Names that each become one URL path segment, `count` of them separated by "/" (null: any
+ * number), e.g. a repository `owner/name` or a Jenkins job in folders. "." and ".." are refused:
+ * URL parsing would resolve them and send the request to another path.
+ */
+export function pathSegmentsOption(count: number | null, message: string) {
+  return z.string().refine(
+    (value) => {
+      const names = value.split('/')
+      return (count === null || names.length === count) && names.every((n) => n.trim() !== '' && n !== '.' && n !== '..')
+    },
+    { message }
+  )
+}

@@ -76,7 +76,8 @@ describe('azure-pipelines preset', () => {
       [{ org: 'acme', project: 'app', token: 't' }, 'pipeline'],
       [{ org: 'acme', project: 'app', pipeline: 'ci', token: 't' }, 'pipeline: must be the numeric pipeline id'],
       [{ org: 'acme', project: 'app', pipeline: 1 }, 'token'],
-      [{ org: 'acme/x', project: 'app', pipeline: 1, token: 't' }, 'org: must be a name without "/"'],
+      [{ org: 'acme/x', project: 'app', pipeline: 1, token: 't' }, 'org: must be one name: no "/"'],
+      [{ org: 'acme', project: '..', pipeline: 1, token: 't' }, 'project: must be one name: no "/", not "." or ".."'],
       [{ org: 'acme', project: 'app', pipeline: 1, token: 't', branch: 'main' }, 'branch'],
     ])('rejects %j', (input, fragment) => {
       expect(optionIssues(azurePipelinesPreset.optionsSchema.safeParse(input)).join('\n')).toContain(fragment)

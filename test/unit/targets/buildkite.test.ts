@@ -74,6 +74,7 @@ describe('buildkite preset', () => {
       [{ org: 'acme', token: 't' }, 'pipeline'],
       [{ org: 'acme', pipeline: 'app' }, 'token'],
       [{ org: 'acme', pipeline: 'acme/app', token: 't' }, 'pipeline: must be a slug'],
+      [{ org: '..', pipeline: 'app', token: 't' }, 'org: must be a slug'],
       [{ org: 'acme', pipeline: 'app', token: 't', branch: 'main' }, 'branch'],
     ])('rejects %j', (input, fragment) => {
       expect(optionIssues(buildkitePreset.optionsSchema.safeParse(input)).join('\n')).toContain(fragment)

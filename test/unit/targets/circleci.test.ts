@@ -57,6 +57,7 @@ describe('circleci preset', () => {
       [{ token: 't' }, 'project'],
       [{ project: 'gh/acme/app' }, 'token'],
       [{ project: 'acme/app', token: 't' }, 'project: must be a project slug such as gh/acme/app'],
+      [{ project: 'gh/./app', token: 't' }, 'project: must be a project slug such as gh/acme/app'],
       [{ project: 'gh/acme/app', token: 't', slug: 'x' }, 'slug'],
     ])('rejects %j', (input, fragment) => {
       expect(optionIssues(circleciPreset.optionsSchema.safeParse(input)).join('\n')).toContain(fragment)

@@ -111,7 +111,9 @@ describe('github-actions preset', () => {
       [{ repo: 'acme/app' }, 'token'],
       [{ repo: 'acme', token: 't' }, 'repo: must be owner/name'],
       [{ repo: 'acme/app/extra', token: 't' }, 'repo: must be owner/name'],
-      [{ repo: 'acme/app', token: 't', workflow: '' }, 'workflow: must not be empty'],
+      [{ repo: '../app', token: 't' }, 'repo: must be owner/name'],
+      [{ repo: 'acme/app', token: 't', workflow: '' }, 'workflow: must be the workflow file name (ci.yml) or its numeric id'],
+      [{ repo: 'acme/app', token: 't', workflow: '.github/workflows/ci.yml' }, 'workflow: must be the workflow file name'],
       [{ repo: 'acme/app', token: 't', ref: 'main' }, 'ref'],
     ])('rejects %j', (input, fragment) => {
       expect(optionIssues(githubActionsPreset.optionsSchema.safeParse(input)).join('\n')).toContain(fragment)

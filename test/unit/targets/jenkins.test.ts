@@ -70,6 +70,8 @@ describe('jenkins preset', () => {
       [{ url: 'https://j.example.com', job: 'a', api_token: 't' }, 'user'],
       [{ url: 'https://j.example.com', job: 'a', user: 'u' }, 'api_token'],
       [{ url: 'https://j.example.com', job: 'team//app', user: 'u', api_token: 't' }, 'job: must be a job name, or folder names'],
+      [{ url: 'https://j.example.com', job: 'team/../admin', user: 'u', api_token: 't' }, 'job: must be a job name, or folder names'],
+      [{ url: 'https://j.example.com', job: '', user: 'u', api_token: 't' }, 'job: must be a job name, or folder names'],
       [{ url: 'https://j.example.com', job: 'a', user: 'u', api_token: 't', token: 'x' }, 'token'],
       [{ url: 'https://j.example.com', job: 'a', user: 'u', api_token: 't', build_token: '' }, 'build_token: must not be empty'],
     ])('rejects %j', (input, fragment) => {
