@@ -19,7 +19,8 @@ const optionsSchema = z
   .object({
     url: baseUrlOption,
     job: jobOption,
-    user: z.string().min(1, 'must not be empty'),
+    // Basic auth sends user:token, so a ":" in the user name would cut it short
+    user: z.string().regex(/^[^:]+$/, 'must be the Jenkins user name (not empty, no ":")'),
     api_token: secretOption,
     build_token: secretOption.optional(),
   })

@@ -69,6 +69,7 @@ describe('jenkins preset', () => {
       [{ url: 'https://j.example.com', user: 'u', api_token: 't' }, 'job'],
       [{ url: 'https://j.example.com', job: 'a', api_token: 't' }, 'user'],
       [{ url: 'https://j.example.com', job: 'a', user: 'u' }, 'api_token'],
+      [{ url: 'https://j.example.com', job: 'a', user: 'ci:bot', api_token: 't' }, 'user: must be the Jenkins user name (not empty, no ":")'],
       [{ url: 'https://j.example.com', job: 'team//app', user: 'u', api_token: 't' }, 'job: must be a job name, or folder names'],
       [{ url: 'https://j.example.com', job: 'team/../admin', user: 'u', api_token: 't' }, 'job: must be a job name, or folder names'],
       [{ url: 'https://j.example.com', job: '', user: 'u', api_token: 't' }, 'job: must be a job name, or folder names'],
