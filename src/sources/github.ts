@@ -1,3 +1,4 @@
+import { githubStylePullRequest } from './github-pull-request.ts'
 import { githubStylePush } from './github-push.ts'
 import { header } from './headers.ts'
 import { verifyHmac } from './hmac.ts'
@@ -33,6 +34,7 @@ export const githubSource: SourceType = {
       ping: event === 'ping',
       body,
       pushes: event === 'push' ? [githubStylePush(body, str(body, 'pusher', 'name'))] : [],
+      pullRequest: event === 'pull_request' ? githubStylePullRequest(body, { head: true, merge: true }) : null,
       package: null,
     }
   },

@@ -30,6 +30,7 @@ describe('case files', () => {
     expect(files.map((f) => f.slice(dir.length + 7))).toEqual([
       'bitbucket-push.yaml',
       'github-ping.yaml',
+      'github-pull-request-opened.yaml',
       'github-push-feature.yaml',
       'github-push-main.yaml',
       'gitlab-push.yaml',
@@ -73,8 +74,8 @@ describe('runCases', () => {
   it('passes every shipped case', async () => {
     const results = await run(SHIPPED_RULES)
     expect(results.filter((r) => !r.passed)).toEqual([])
-    expect(results).toHaveLength(7)
-    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n7 passed, 0 failed\n$/)
+    expect(results).toHaveLength(8)
+    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n8 passed, 0 failed\n$/)
   })
 
   it('fails a case that no longer matches, with a diff naming both values', async () => {
@@ -91,7 +92,7 @@ describe('runCases', () => {
     ])
     const report = formatCaseResults(results, join(dir, 'tests'))
     expect(report).toContain('FAIL github push to main')
-    expect(report.trimEnd().split('\n').at(-1)).toBe('6 passed, 1 failed')
+    expect(report.trimEnd().split('\n').at(-1)).toBe('7 passed, 1 failed')
   })
 
   it('fails when a rule change stops a delivery, showing why the route did not match', async () => {

@@ -25,8 +25,8 @@ describe('the shipped rules/ directory', () => {
     const rs = result.ruleSet
     expect([...rs.sources.keys()].sort()).toEqual(['bitbucket', 'github', 'gitlab', 'proget'])
     expect([...rs.targets.keys()].sort()).toEqual(['bitrise-ios', 'buildmaster', 'gitlab-pipeline', 'myget-feed', 'travis'])
-    expect(rs.routes.map((r) => r.name)).toEqual(['bitbucket-push', 'github-main-push', 'github-main-pipeline', 'gitlab-push-travis', 'proget-package-added'])
-    expect(rs.routesBySource.get('github')?.map((r) => r.name)).toEqual(['github-main-push', 'github-main-pipeline'])
+    expect(rs.routes.map((r) => r.name)).toEqual(['bitbucket-push', 'github-main-push', 'github-main-pipeline', 'github-pr-build', 'gitlab-push-travis', 'proget-package-added'])
+    expect(rs.routesBySource.get('github')?.map((r) => r.name)).toEqual(['github-main-push', 'github-main-pipeline', 'github-pr-build'])
     expect(rs.targets.get('myget-feed')?.cooldownMs).toBe(300_000)
     expect(rs.targets.get('bitrise-ios')?.retry).toEqual({ attempts: 8, backoffMs: 2_000, maxBackoffMs: 600_000 })
     expect(rs.version).toMatch(/^[0-9a-f]{12}$/)
@@ -131,7 +131,7 @@ function pushEnvelope(source: string, event: string, branch: string): Envelope {
     forced: false,
     commits: [],
   }
-  return { source, type: source, event, delivery: 'd1', received_at: '2024-01-01T00:00:00Z', headers: {}, query: {}, body: { ref: push.ref }, push, package: null }
+  return { source, type: source, event, delivery: 'd1', received_at: '2024-01-01T00:00:00Z', headers: {}, query: {}, body: { ref: push.ref }, push, pull_request: null, package: null }
 }
 
 /** What the rule set would send for an envelope: when -> map (or default) -> preset request. */
