@@ -4,6 +4,7 @@ import { genericSource } from './generic.ts'
 import { giteaSource } from './gitea.ts'
 import { githubSource } from './github.ts'
 import { gitlabSource } from './gitlab.ts'
+import { npmSource } from './npm.ts'
 import { progetSource } from './proget.ts'
 import type { SourceType } from './types.ts'
 
@@ -15,5 +16,6 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['bitbucket-server', bitbucketServerSource],
   ['gitea', giteaSource],
   ['proget', progetSource],
+  ['npm', npmSource],
   ['generic', genericSource],
 ])

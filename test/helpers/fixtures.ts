@@ -58,6 +58,7 @@ export const fixtureNames = [
   'gitea/push',
   'gitea/pull-request-opened',
   'proget/package-promoted',
+  'npm/package-publish',
 ] as const
 
 export type FixtureName = (typeof fixtureNames)[number]

@@ -147,3 +147,10 @@ export function tokenHeaders(token: string | null, event?: string): HookHeaders 
   if (event !== undefined) headers['x-event'] = event
   return headers
 }
+
+/** npm registry hooks: `x-npm-signature: sha256=<hex HMAC-SHA256 of the raw body>`; no event header. */
+export function npmHeaders(secret: string | null, body: Body): HookHeaders {
+  const headers: HookHeaders = { 'content-type': 'application/json', 'user-agent': 'npm-hooks/1.0.0' }
+  if (secret !== null) headers['x-npm-signature'] = `sha256=${hmacHex('sha256', secret, body)}`
+  return headers
+}

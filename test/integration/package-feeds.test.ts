@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
+import { fixtureText } from '../helpers/fixtures.ts'
+import { npmHeaders } from '../helpers/sign.ts'
+import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
+
+const SECRETS = {
+  NPM_HOOK_SECRET: 'npm-hook-secret-4f5a',
+  BUILDMASTER_API_KEY: 'bm-api-key-feeds-77',
+}
+
+/** Package feeds routed to one buildmaster target without a map: its default map does the work. */
+function rules(buildmasterUrl: string): Record<string, string> {
+  return {
+    'feeds.yaml': `
+sources:
+  npm:
+    type: npm
+    secret: \${NPM_HOOK_SECRET}
+targets:
+  buildmaster:
+    type: buildmaster
+    url: ${buildmasterUrl}
+    api_key: \${BUILDMASTER_API_KEY}
+routes:
+  - name: build-on-publish
+    source: [npm]
+    when: package.event in ["package:publish"]
+    to: buildmaster
+`,
+  }
+}
+
+describe('end to end: signed package feed events become BuildMaster builds', () => {
+  let buildmaster: CaptureServer
+  let hy: TestHookyard
+
+  beforeAll(async () => {
+    buildmaster = await startCaptureServer()
+    hy = await startTestHookyard({ rules: rules(buildmaster.url), env: SECRETS })
+  })
+  afterAll(async () => {
+    await hy.stop()
+    await buildmaster.close()
+  })
+
+  /** Posts the signed event, waits for the one BuildMaster call it causes, returns its body. */
+  async function buildBody(source: string, body: string, headers: Record<string, string>): Promise<unknown> {
+    buildmaster.requests.length = 0
+    const res = await hy.post(source, body, headers)
+    expect(res.status).toBe(202)
+    await expect.poll(() => buildmaster.requests.length, { timeout: 10_000 }).toBe(1)
+    const request = buildmaster.requests[0]!
+    expect(request.method).toBe('POST')
+    expect(request.url).toBe('/api/releases/builds/create')
+    expect(request.headers['x-apikey']).toBe(SECRETS.BUILDMASTER_API_KEY)
+    return JSON.parse(request.body)
+  }
+
+  it('npm package:publish hook -> BuildMaster build of the published version', async () => {
+    const body = fixtureText('npm/package-publish')
+    expect(await buildBody('npm', body, npmHeaders(SECRETS.NPM_HOOK_SECRET, body))).toEqual({
+      applicationName: '@acme/widgets',
+      releaseNumber: '2.4.1',
+      reason: '@acme/widgets 2.4.1 package:publish from npm',
+    })
+  })
+
+  it('npm hook with a wrong signature is a 401 and triggers nothing', async () => {
+    buildmaster.requests.length = 0
+    const body = fixtureText('npm/package-publish')
+    expect((await hy.post('npm', body, npmHeaders('not-the-secret', body))).status).toBe(401)
+    expect((await hy.post('npm', body, npmHeaders(null, body))).status).toBe(401)
+    expect(buildmaster.requests).toHaveLength(0)
+  })
+})
