@@ -4,6 +4,7 @@ import { genericSource } from './generic.ts'
 import { giteaSource } from './gitea.ts'
 import { githubSource } from './github.ts'
 import { gitlabSource } from './gitlab.ts'
+import { nexusSource } from './nexus.ts'
 import { npmSource } from './npm.ts'
 import { progetSource } from './proget.ts'
 import type { SourceType } from './types.ts'
@@ -17,5 +18,6 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['gitea', giteaSource],
   ['proget', progetSource],
   ['npm', npmSource],
+  ['nexus', nexusSource],
   ['generic', genericSource],
 ])

@@ -59,6 +59,7 @@ export const fixtureNames = [
   'gitea/pull-request-opened',
   'proget/package-promoted',
   'npm/package-publish',
+  'nexus/component-created',
 ] as const
 
 export type FixtureName = (typeof fixtureNames)[number]

@@ -154,3 +154,15 @@ export function npmHeaders(secret: string | null, body: Body): HookHeaders {
   if (secret !== null) headers['x-npm-signature'] = `sha256=${hmacHex('sha256', secret, body)}`
   return headers
 }
+
+/** Nexus Repository 3: `X-Nexus-Webhook-Signature` = bare hex HMAC-SHA1 of the body; the event is `X-Nexus-Webhook-Id`. */
+export function nexusHeaders(secret: string | null, webhookId: string, body: Body, opts: HeaderOptions = {}): HookHeaders {
+  const headers: HookHeaders = {
+    'content-type': 'application/json; charset=UTF-8',
+    'user-agent': 'Sonatype Nexus 3.68.1-02',
+    'x-nexus-webhook-id': webhookId,
+    'x-nexus-webhook-delivery': deliveryId(opts),
+  }
+  if (secret !== null) headers['x-nexus-webhook-signature'] = hmacHex('sha1', secret, body)
+  return headers
+}

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { fixtureText } from '../helpers/fixtures.ts'
-import { npmHeaders } from '../helpers/sign.ts'
+import { nexusHeaders, npmHeaders } from '../helpers/sign.ts'
 import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
 
 const SECRETS = {
   NPM_HOOK_SECRET: 'npm-hook-secret-4f5a',
+  NEXUS_WEBHOOK_SECRET: 'nexus-secret-key-8b9c',
   BUILDMASTER_API_KEY: 'bm-api-key-feeds-77',
 }
 
@@ -17,6 +18,9 @@ sources:
   npm:
     type: npm
     secret: \${NPM_HOOK_SECRET}
+  nexus:
+    type: nexus
+    secret: \${NEXUS_WEBHOOK_SECRET}
 targets:
   buildmaster:
     type: buildmaster
@@ -24,8 +28,8 @@ targets:
     api_key: \${BUILDMASTER_API_KEY}
 routes:
   - name: build-on-publish
-    source: [npm]
-    when: package.event in ["package:publish"]
+    source: [npm, nexus]
+    when: package.event in ["package:publish", "CREATED"]
     to: buildmaster
 `,
   }
@@ -71,6 +75,27 @@ describe('end to end: signed package feed events become BuildMaster builds', () 
     const body = fixtureText('npm/package-publish')
     expect((await hy.post('npm', body, npmHeaders('not-the-secret', body))).status).toBe(401)
     expect((await hy.post('npm', body, npmHeaders(null, body))).status).toBe(401)
+    expect(buildmaster.requests).toHaveLength(0)
+  })
+
+  it('Nexus component CREATED webhook -> BuildMaster build of the component version', async () => {
+    const body = fixtureText('nexus/component-created')
+    const headers = nexusHeaders(SECRETS.NEXUS_WEBHOOK_SECRET, 'rm:repository:component', body)
+    expect(await buildBody('nexus', body, headers)).toEqual({
+      applicationName: 'angular2',
+      releaseNumber: '2.0.0-beta.21',
+      reason: 'angular2 2.0.0-beta.21 CREATED in Nexus feed npm-proxy',
+    })
+  })
+
+  it('Nexus webhook with a wrong signature is a 401 and triggers nothing', async () => {
+    buildmaster.requests.length = 0
+    const body = fixtureText('nexus/component-created')
+    const wrong = nexusHeaders('not-the-secret', 'rm:repository:component', body)
+    expect((await hy.post('nexus', body, wrong)).status).toBe(401)
+    const tampered = body.replace('2.0.0-beta.21', '2.0.0-beta.22')
+    const signed = nexusHeaders(SECRETS.NEXUS_WEBHOOK_SECRET, 'rm:repository:component', body)
+    expect((await hy.post('nexus', tampered, signed)).status).toBe(401)
     expect(buildmaster.requests).toHaveLength(0)
   })
 })

@@ -34,6 +34,7 @@ describe('case files', () => {
       'github-push-feature.yaml',
       'github-push-main.yaml',
       'gitlab-push.yaml',
+      'nexus-component-created.yaml',
       'npm-package-publish.yaml',
       'proget-package-added.yaml',
       'proget-package-deleted.yaml',
@@ -75,8 +76,8 @@ describe('runCases', () => {
   it('passes every shipped case', async () => {
     const results = await run(SHIPPED_RULES)
     expect(results.filter((r) => !r.passed)).toEqual([])
-    expect(results).toHaveLength(9)
-    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n9 passed, 0 failed\n$/)
+    expect(results).toHaveLength(10)
+    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n10 passed, 0 failed\n$/)
   })
 
   it('fails a case that no longer matches, with a diff naming both values', async () => {
@@ -93,7 +94,7 @@ describe('runCases', () => {
     ])
     const report = formatCaseResults(results, join(dir, 'tests'))
     expect(report).toContain('FAIL github push to main')
-    expect(report.trimEnd().split('\n').at(-1)).toBe('8 passed, 1 failed')
+    expect(report.trimEnd().split('\n').at(-1)).toBe('9 passed, 1 failed')
   })
 
   it('fails when a rule change stops a delivery, showing why the route did not match', async () => {

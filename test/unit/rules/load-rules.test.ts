@@ -23,9 +23,9 @@ describe('the shipped rules/ directory', () => {
       throw new Error(result.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('\n'))
     }
     const rs = result.ruleSet
-    expect([...rs.sources.keys()].sort()).toEqual(['bitbucket', 'github', 'gitlab', 'npm', 'proget'])
+    expect([...rs.sources.keys()].sort()).toEqual(['bitbucket', 'github', 'gitlab', 'nexus', 'npm', 'proget'])
     expect([...rs.targets.keys()].sort()).toEqual(['bitrise-ios', 'buildmaster', 'gitlab-pipeline', 'myget-feed', 'travis'])
-    expect(rs.routes.map((r) => r.name)).toEqual(['bitbucket-push', 'github-main-push', 'github-main-pipeline', 'github-pr-build', 'gitlab-push-travis', 'npm-publish-build', 'proget-package-added'])
+    expect(rs.routes.map((r) => r.name)).toEqual(['bitbucket-push', 'github-main-push', 'github-main-pipeline', 'github-pr-build', 'gitlab-push-travis', 'npm-publish-build', 'nexus-component-build', 'proget-package-added'])
     expect(rs.routesBySource.get('github')?.map((r) => r.name)).toEqual(['github-main-push', 'github-main-pipeline', 'github-pr-build'])
     expect(rs.targets.get('myget-feed')?.cooldownMs).toBe(300_000)
     expect(rs.targets.get('bitrise-ios')?.retry).toEqual({ attempts: 8, backoffMs: 2_000, maxBackoffMs: 600_000 })
@@ -67,7 +67,7 @@ describe('the shipped rules/ directory', () => {
     temps.push(dir)
     copyFileSync(join(SHIPPED_RULES, '_example.yaml'), join(dir, 'example.yaml'))
     const rs = await loadRules(dir, { env: {} })
-    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'npm', 'proget'])
+    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'nexus', 'npm', 'proget'])
     expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual(['bitrise', 'buildmaster', 'gitlab', 'http', 'myget', 'travis'])
     expect(rs.sources.get('example-open')).toMatchObject({ secrets: [], options: { verify: 'none' } })
     expect(rs.sources.get('example-gitlab')?.secrets).toEqual(['change-me-old', 'change-me'])

@@ -39,4 +39,13 @@ describe('buildmaster default map on every package feed', () => {
       reason: '@acme/widgets 2.4.1 package:publish from npm',
     })
   })
+
+  it('nexus: the created component, in its repository', async () => {
+    const [envelope] = envelopes('nexus', { 'x-nexus-webhook-id': 'rm:repository:component' }, fixtureText('nexus/component-created'))
+    expect(await buildBody(envelope!)).toEqual({
+      applicationName: 'angular2',
+      releaseNumber: '2.0.0-beta.21',
+      reason: 'angular2 2.0.0-beta.21 CREATED in Nexus feed npm-proxy',
+    })
+  })
 })
