@@ -1,5 +1,6 @@
 import { bitbucketServerSource } from './bitbucket-server.ts'
 import { bitbucketSource } from './bitbucket.ts'
+import { dockerHubSource } from './docker-hub.ts'
 import { genericSource } from './generic.ts'
 import { giteaSource } from './gitea.ts'
 import { githubSource } from './github.ts'
@@ -19,5 +20,6 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['proget', progetSource],
   ['npm', npmSource],
   ['nexus', nexusSource],
+  ['docker-hub', dockerHubSource],
   ['generic', genericSource],
 ])

@@ -60,6 +60,7 @@ export const fixtureNames = [
   'proget/package-promoted',
   'npm/package-publish',
   'nexus/component-created',
+  'docker-hub/push',
 ] as const
 
 export type FixtureName = (typeof fixtureNames)[number]

@@ -48,4 +48,13 @@ describe('buildmaster default map on every package feed', () => {
       reason: 'angular2 2.0.0-beta.21 CREATED in Nexus feed npm-proxy',
     })
   })
+
+  it('docker-hub: the pushed tag of the repository', async () => {
+    const [envelope] = envelopes('docker-hub', {}, fixtureText('docker-hub/push'))
+    expect(await buildBody(envelope!)).toEqual({
+      applicationName: 'svendowideit/testhook',
+      releaseNumber: 'latest',
+      reason: 'svendowideit/testhook latest push in Docker Hub feed svendowideit',
+    })
+  })
 })
