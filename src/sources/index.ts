@@ -5,6 +5,7 @@ import { genericSource } from './generic.ts'
 import { giteaSource } from './gitea.ts'
 import { githubSource } from './github.ts'
 import { gitlabSource } from './gitlab.ts'
+import { harborSource } from './harbor.ts'
 import { nexusSource } from './nexus.ts'
 import { npmSource } from './npm.ts'
 import { progetSource } from './proget.ts'
@@ -21,5 +22,6 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['npm', npmSource],
   ['nexus', nexusSource],
   ['docker-hub', dockerHubSource],
+  ['harbor', harborSource],
   ['generic', genericSource],
 ])

@@ -61,6 +61,7 @@ export const fixtureNames = [
   'npm/package-publish',
   'nexus/component-created',
   'docker-hub/push',
+  'harbor/push-artifact',
 ] as const
 
 export type FixtureName = (typeof fixtureNames)[number]

@@ -166,3 +166,10 @@ export function nexusHeaders(secret: string | null, webhookId: string, body: Bod
   if (secret !== null) headers['x-nexus-webhook-signature'] = hmacHex('sha1', secret, body)
   return headers
 }
+
+/** Harbor (payload format "Default"): no signature, the policy's auth header value as `Authorization`. */
+export function harborHeaders(authHeader: string | null): HookHeaders {
+  const headers: HookHeaders = { 'content-type': 'application/json', 'user-agent': 'Go-http-client/1.1' }
+  if (authHeader !== null) headers['authorization'] = authHeader
+  return headers
+}

@@ -67,7 +67,7 @@ describe('the shipped rules/ directory', () => {
     temps.push(dir)
     copyFileSync(join(SHIPPED_RULES, '_example.yaml'), join(dir, 'example.yaml'))
     const rs = await loadRules(dir, { env: {} })
-    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'docker-hub', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'nexus', 'npm', 'proget'])
+    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'docker-hub', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'harbor', 'nexus', 'npm', 'proget'])
     expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual(['bitrise', 'buildmaster', 'gitlab', 'http', 'myget', 'travis'])
     expect(rs.sources.get('example-open')).toMatchObject({ secrets: [], options: { verify: 'none' } })
     expect(rs.sources.get('example-gitlab')?.secrets).toEqual(['change-me-old', 'change-me'])

@@ -57,4 +57,14 @@ describe('buildmaster default map on every package feed', () => {
       reason: 'svendowideit/testhook latest push in Docker Hub feed svendowideit',
     })
   })
+
+  it('harbor: one build per pushed artifact tag', async () => {
+    const all = envelopes('harbor', {}, fixtureText('harbor/push-artifact'))
+    expect(all).toHaveLength(1)
+    expect(await buildBody(all[0]!)).toEqual({
+      applicationName: 'test-webhook/debian',
+      releaseNumber: 'latest',
+      reason: 'test-webhook/debian latest PUSH_ARTIFACT in Harbor feed test-webhook',
+    })
+  })
 })
