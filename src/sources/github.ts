@@ -1,3 +1,4 @@
+import { GITHUB_PACKAGE_EVENTS, githubPackage } from './github-package.ts'
 import { githubStylePullRequest } from './github-pull-request.ts'
 import { githubStylePush } from './github-push.ts'
 import { header } from './headers.ts'
@@ -35,7 +36,7 @@ export const githubSource: SourceType = {
       body,
       pushes: event === 'push' ? [githubStylePush(body, str(body, 'pusher', 'name'))] : [],
       pullRequest: event === 'pull_request' ? githubStylePullRequest(body, { head: true, merge: true }) : null,
-      package: null,
+      package: GITHUB_PACKAGE_EVENTS.has(event) ? githubPackage(event, body) : null,
     }
   },
 }

@@ -3,7 +3,7 @@ import type { Envelope } from '../../../src/envelope.ts'
 import { buildEnvelopes } from '../../../src/sources/build-envelopes.ts'
 import { sourceTypes } from '../../../src/sources/index.ts'
 import { buildmasterPreset } from '../../../src/targets/buildmaster.ts'
-import { fixtureText } from '../../helpers/fixtures.ts'
+import { fixtureText, githubPayload } from '../../helpers/fixtures.ts'
 import { inbound, sourceConfig } from '../sources/request.ts'
 import { evaluateMap, jsonBody } from './sample-envelopes.ts'
 
@@ -65,6 +65,16 @@ describe('buildmaster default map on every package feed', () => {
       applicationName: 'test-webhook/debian',
       releaseNumber: 'latest',
       reason: 'test-webhook/debian latest PUSH_ARTIFACT in Harbor feed test-webhook',
+    })
+  })
+
+  it('github: a published GitHub Packages version, in its ecosystem', async () => {
+    const payload = githubPayload('package', (p) => (p['package'] as { package_version?: { version?: string } }).package_version?.version === '1.0.0')
+    const [envelope] = envelopes('github', { 'x-github-event': 'package' }, JSON.stringify(payload))
+    expect(await buildBody(envelope!)).toEqual({
+      applicationName: 'hello-world-npm',
+      releaseNumber: '1.0.0',
+      reason: 'hello-world-npm 1.0.0 published in GitHub feed docker',
     })
   })
 })
