@@ -88,6 +88,16 @@ describe('runDryRun on the shipped rules', async () => {
     await expect(dryRun(ruleSet, 'github', Buffer.from('not json'), {}, 'push')).rejects.toMatchObject({ code: 'BODY_INVALID' })
   })
 
+  it('shows the pull request view of a pull request event instead of "no push"', async () => {
+    const result = await dryRun(ruleSet, 'github', payload('github-pull-request-opened.json'), {}, 'pull_request')
+    expect(result.pull_request).toMatchObject({ number: 2, action: 'opened', source: { branch: 'changes' } })
+    const text = formatDryRun(result, { dir: 'rules', version: 'abc' })
+    expect(text).toContain('pull req  #2 opened (opened), changes -> master, sha ec26c3e57ca3a959ca5aad62de7213c562f8c821 - "Update the README with new information."')
+    expect(text).not.toContain('push      none')
+    expect(text).toContain('[match] github-pr-build  matched')
+    expect(dryRunJson(result, { dir: 'rules', version: 'abc' })['pull_request']).toEqual(result.pull_request)
+  })
+
   it('formats a human report and the --json shape', async () => {
     const result = await dryRun(ruleSet, 'github', payload('github-push-main.json'), {}, 'push')
     const text = formatDryRun(result, { dir: 'rules', version: 'abc' })
