@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
-import { fixtureText } from '../helpers/fixtures.ts'
-import { nexusHeaders, npmHeaders } from '../helpers/sign.ts'
+import { fixtureJson, fixtureText } from '../helpers/fixtures.ts'
+import { harborHeaders, nexusHeaders, npmHeaders } from '../helpers/sign.ts'
 import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
 
 const SECRETS = {
   NPM_HOOK_SECRET: 'npm-hook-secret-4f5a',
   NEXUS_WEBHOOK_SECRET: 'nexus-secret-key-8b9c',
+  DOCKER_HUB_WEBHOOK_TOKEN: 'docker-hub-token-1d2e',
+  HARBOR_AUTH_HEADER: 'Bearer harbor-policy-3f4a',
   BUILDMASTER_API_KEY: 'bm-api-key-feeds-77',
 }
 
@@ -21,6 +23,12 @@ sources:
   nexus:
     type: nexus
     secret: \${NEXUS_WEBHOOK_SECRET}
+  docker-hub:
+    type: docker-hub
+    secret: \${DOCKER_HUB_WEBHOOK_TOKEN}
+  harbor:
+    type: harbor
+    secret: \${HARBOR_AUTH_HEADER}
 targets:
   buildmaster:
     type: buildmaster
@@ -28,8 +36,8 @@ targets:
     api_key: \${BUILDMASTER_API_KEY}
 routes:
   - name: build-on-publish
-    source: [npm, nexus]
-    when: package.event in ["package:publish", "CREATED"]
+    source: [npm, nexus, docker-hub, harbor]
+    when: package.event in ["package:publish", "CREATED", "push", "PUSH_ARTIFACT"]
     to: buildmaster
 `,
   }
@@ -97,5 +105,33 @@ describe('end to end: signed package feed events become BuildMaster builds', () 
     const signed = nexusHeaders(SECRETS.NEXUS_WEBHOOK_SECRET, 'rm:repository:component', body)
     expect((await hy.post('nexus', tampered, signed)).status).toBe(401)
     expect(buildmaster.requests).toHaveLength(0)
+  })
+
+  it('Docker Hub push with the URL token -> a build of the pushed tag; without it, 401', async () => {
+    const body = fixtureText('docker-hub/push')
+    const json = { 'content-type': 'application/json' }
+    expect((await hy.post('docker-hub', body, json, '?token=guess')).status).toBe(401)
+    expect(buildmaster.requests).toHaveLength(0)
+    buildmaster.requests.length = 0
+    const res = await hy.post('docker-hub', body, json, `?token=${SECRETS.DOCKER_HUB_WEBHOOK_TOKEN}`)
+    expect(res.status).toBe(202)
+    await expect.poll(() => buildmaster.requests.length, { timeout: 10_000 }).toBe(1)
+    expect(JSON.parse(buildmaster.requests[0]!.body)).toMatchObject({ applicationName: 'svendowideit/testhook', releaseNumber: 'latest' })
+  })
+
+  it('Harbor push of two artifacts -> one build per tag; a wrong auth header is a 401', async () => {
+    const payload = fixtureJson('harbor/push-artifact')
+    const resources = (payload['event_data'] as { resources: unknown[] }).resources
+    resources.push({ digest: 'sha256:1f2e3d4c', tag: 'v2.1.0', resource_url: 'harbor.example.com/test-webhook/debian:v2.1.0' })
+    const body = JSON.stringify(payload)
+    expect((await hy.post('harbor', body, harborHeaders('Bearer guess'))).status).toBe(401)
+    buildmaster.requests.length = 0
+    const res = await hy.post('harbor', body, harborHeaders(SECRETS.HARBOR_AUTH_HEADER))
+    expect(res.status).toBe(202)
+    const ack = (await res.json()) as { deliveries: unknown[] }
+    expect(ack.deliveries).toHaveLength(2)
+    await expect.poll(() => buildmaster.requests.length, { timeout: 10_000 }).toBe(2)
+    const releases = buildmaster.requests.map((r) => (JSON.parse(r.body) as { releaseNumber: string }).releaseNumber)
+    expect(releases.sort()).toEqual(['latest', 'v2.1.0'])
   })
 })
