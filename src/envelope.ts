@@ -10,6 +10,7 @@ export interface Envelope {
   query: Record<string, string>
   body: unknown
   push: PushView | null
+  pull_request: PullRequestView | null
   package: PackageView | null
 }
 
@@ -39,11 +40,46 @@ export interface PushCommit {
   timestamp: string | null
 }
 
-/** A normalized package feed event (ProGet and feeds posting similar bodies). */
+/** `opened`, new commits (`updated`), `closed` without merging, `merged`, `reopened`, anything else (`other`). */
+export type PullRequestAction = 'opened' | 'updated' | 'closed' | 'merged' | 'reopened' | 'other'
+
+/** One side of a pull request: where the change comes from, or where it goes. */
+export interface PullRequestSide {
+  repo: string | null
+  repo_url: string | null
+  clone_url: string | null
+  branch: string | null
+}
+
+/**
+ * A normalized pull/merge request event: the same shape for github, gitlab, bitbucket,
+ * bitbucket-server and gitea. `head_ref`/`merge_ref` are the host's special refs without
+ * `refs/` (`pull/12/head`, `merge-requests/12/head`), null where the host has none.
+ */
+export interface PullRequestView {
+  number: number | null
+  action: PullRequestAction
+  /** the sender's own action (`synchronize`, `update`, `pullrequest:created`, `pr:opened`, ...) */
+  action_raw: string | null
+  title: string | null
+  url: string | null
+  author: string | null
+  draft: boolean
+  merged: boolean
+  source: PullRequestSide & { sha: string | null }
+  target: PullRequestSide
+  from_fork: boolean
+  head_ref: string | null
+  merge_ref: string | null
+}
+
+/** A normalized package feed event: ProGet, npm, Nexus, Docker Hub, Harbor, GitHub Packages. */
 export interface PackageView {
   feed: string | null
   name: string | null
   version: string | null
   event: string | null
   user: string | null
+  /** where the package lives, when the sender names it (GitHub's registry URL, Harbor's host) */
+  registry?: string | null
 }

@@ -1,4 +1,4 @@
-import type { PackageView, PushView } from '../envelope.ts'
+import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
 import { formatBody } from './render-request.ts'
 import type { DryRunResult, DryRunRoute } from './run-dry-run.ts'
 
@@ -16,8 +16,9 @@ export function formatDryRun(result: DryRunResult, rules: RulesInfo): string {
     `delivery  ${result.delivery}`,
     `rules     ${rules.dir} (version ${rules.version})`,
     ...result.pushes.map(formatPush),
+    ...(result.pull_request ? [formatPullRequest(result.pull_request)] : []),
     ...(result.package ? [formatPackage(result.package)] : []),
-    ...(result.pushes.length === 0 && !result.package ? ['push      none (not a ref push)'] : []),
+    ...(result.pushes.length === 0 && !result.package && !result.pull_request ? ['push      none (not a ref push)'] : []),
     ...result.hints.map((h) => `hint: ${h}`),
     '',
   ]
@@ -45,6 +46,7 @@ export function dryRunJson(result: DryRunResult, rules: RulesInfo): Record<strin
     rules,
     push: result.pushes[0] ?? null,
     ...(result.pushes.length > 1 ? { pushes: result.pushes } : {}),
+    pull_request: result.pull_request,
     package: result.package,
     hints: result.hints,
     ...(result.ping ? { ping: true, reason: `${result.event} event: nothing to trigger` } : {}),
@@ -86,6 +88,14 @@ function formatPush(push: PushView): string {
   ]
   const message = push.message?.split('\n')[0]
   return `push      ${parts.filter((p) => p !== null).join(', ')}${message ? ` - ${JSON.stringify(message)}` : ''}`
+}
+
+function formatPullRequest(pr: PullRequestView): string {
+  const head = `#${pr.number ?? '?'} ${pr.action} (${pr.action_raw ?? 'no action'})`
+  const branches = `${pr.source.branch ?? '?'} -> ${pr.target.branch ?? '?'}`
+  const parts = [head, branches, pr.source.sha !== null ? `sha ${pr.source.sha}` : null, pr.from_fork ? 'from a fork' : null]
+  const title = pr.title ? ` - ${JSON.stringify(pr.title)}` : ''
+  return `pull req  ${parts.filter((p) => p !== null).join(', ')}${title}`
 }
 
 function formatPackage(pkg: PackageView): string {

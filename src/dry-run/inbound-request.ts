@@ -8,6 +8,7 @@ export const EVENT_HEADERS: Readonly<Record<string, string>> = {
   'bitbucket-server': 'X-Event-Key',
   gitea: 'X-Gitea-Event',
   proget: 'X-Event',
+  nexus: 'X-Nexus-Webhook-Id',
   generic: 'X-Event',
 }
 

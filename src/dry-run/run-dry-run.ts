@@ -1,5 +1,5 @@
 import { maskSecrets } from '../delivery/mask-secrets.ts'
-import type { PackageView, PushView } from '../envelope.ts'
+import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
 import { HookyardError } from '../errors.ts'
 import { planDeliveries, type RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
@@ -35,6 +35,7 @@ export interface DryRunResult {
   /** a ping/test event: ingress answers 200 and runs no route */
   ping: boolean
   pushes: PushView[]
+  pull_request: PullRequestView | null
   package: PackageView | null
   hints: string[]
   routes: DryRunRoute[]
@@ -76,6 +77,7 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
     delivery: envelopes[0]?.delivery ?? '',
     ping: parsed.ping,
     pushes: parsed.pushes,
+    pull_request: parsed.pullRequest,
     package: parsed.package,
     hints: hint ? [hint] : [],
     routes: [],

@@ -1,4 +1,6 @@
 import type { PushCommit, PushView } from '../envelope.ts'
+import { bitbucketServerPullRequest } from './bitbucket-server-pull-request.ts'
+import { serverRepo } from './bitbucket-server-repo.ts'
 import { header } from './headers.ts'
 import { verifyHmac } from './hmac.ts'
 import { arr, field, str } from './json-read.ts'
@@ -48,13 +50,8 @@ function refNames(change: unknown): { ref: string | null; branch: string | null;
 }
 
 function repoNames(body: unknown): { repo: string | null; repo_url: string | null } {
-  const key = str(body, 'repository', 'project', 'key')
-  const slug = str(body, 'repository', 'slug')
-  const cloneHttp = arr(body, 'repository', 'links', 'clone').find((l) => str(l, 'name') === 'http')
-  return {
-    repo: key !== null && slug !== null ? `${key}/${slug}` : null,
-    repo_url: str(arr(body, 'repository', 'links', 'self')[0], 'href') ?? str(cloneHttp, 'href'),
-  }
+  const { repo, repo_url } = serverRepo(field(body, 'repository'))
+  return { repo, repo_url }
 }
 
 function changePush(body: unknown, change: unknown): PushView {
@@ -103,6 +100,7 @@ export const bitbucketServerSource: SourceType = {
       ping,
       body,
       pushes: changes.map((change) => changePush(body, change)),
+      pullRequest: event.startsWith('pr:') ? bitbucketServerPullRequest(event, body) : null,
       package: null,
     }
   },

@@ -1,4 +1,5 @@
 import type { PushCommit, PushView } from '../envelope.ts'
+import { bitbucketPullRequest } from './bitbucket-pull-request.ts'
 import { header } from './headers.ts'
 import { verifyHmac } from './hmac.ts'
 import { arr, asObject, bool, field, str } from './json-read.ts'
@@ -82,6 +83,7 @@ export const bitbucketSource: SourceType = {
       ping: false,
       body,
       pushes: changes.map((change) => changePush(body, change)),
+      pullRequest: event.startsWith('pullrequest:') ? bitbucketPullRequest(event, body) : null,
       package: null,
     }
   },

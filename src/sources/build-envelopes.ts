@@ -15,8 +15,8 @@ export function senderDeliveryId(source: SourceConfig, req: InboundRequest, pars
 
 /**
  * The envelopes one verified request yields: one per normalized push (a Bitbucket push with
- * several changes is several envelopes, all carrying the request's delivery id), else exactly
- * one with `push: null`.
+ * several changes is several envelopes, all carrying the request's delivery id), one per package
+ * when the event names several, else exactly one with `push: null`.
  */
 export function buildEnvelopes(
   source: SourceConfig,
@@ -33,8 +33,11 @@ export function buildEnvelopes(
     headers: redactHeaders(req.headers),
     query: redactQuery(req.query),
     body: parsed.body,
+    pull_request: parsed.pullRequest,
     package: parsed.package,
   }
-  if (parsed.pushes.length === 0) return [{ ...base, push: null }]
-  return parsed.pushes.map((push) => ({ ...base, push }))
+  if (parsed.pushes.length > 0) return parsed.pushes.map((push) => ({ ...base, push }))
+  const packages = parsed.packages ?? []
+  if (packages.length > 1) return packages.map((pkg) => ({ ...base, push: null, package: pkg }))
+  return [{ ...base, push: null }]
 }

@@ -62,6 +62,6 @@ export const genericSource: SourceType = {
     const event = eventName(req, body, 'message')
     const deliveryHeader = options.delivery_header?.toLowerCase()
     const deliveryId = deliveryHeader === undefined ? null : (header(req, deliveryHeader) ?? null)
-    return { event, deliveryId, ping: false, body, pushes: [], package: packageView(body, event) }
+    return { event, deliveryId, ping: false, body, pushes: [], pullRequest: null, package: packageView(body, event) }
   },
 }

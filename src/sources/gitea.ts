@@ -1,4 +1,5 @@
 import { BodyError, VerificationError } from '../errors.ts'
+import { githubStylePullRequest } from './github-pull-request.ts'
 import { githubStylePush } from './github-push.ts'
 import { header } from './headers.ts'
 import { verifyHmac } from './hmac.ts'
@@ -48,6 +49,8 @@ export const giteaSource: SourceType = {
       ping: false,
       body,
       pushes: event === 'push' ? [githubStylePush(body, pusher)] : [],
+      // Gitea keeps refs/pull/N/head for every pull request, but no pre-merged ref
+      pullRequest: event === 'pull_request' ? githubStylePullRequest(body, { head: true, merge: false }) : null,
       package: null,
     }
   },

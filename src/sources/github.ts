@@ -1,3 +1,5 @@
+import { GITHUB_PACKAGE_EVENTS, githubPackage } from './github-package.ts'
+import { githubStylePullRequest } from './github-pull-request.ts'
 import { githubStylePush } from './github-push.ts'
 import { header } from './headers.ts'
 import { verifyHmac } from './hmac.ts'
@@ -33,7 +35,8 @@ export const githubSource: SourceType = {
       ping: event === 'ping',
       body,
       pushes: event === 'push' ? [githubStylePush(body, str(body, 'pusher', 'name'))] : [],
-      package: null,
+      pullRequest: event === 'pull_request' ? githubStylePullRequest(body, { head: true, merge: true }) : null,
+      package: GITHUB_PACKAGE_EVENTS.has(event) ? githubPackage(event, body) : null,
     }
   },
 }

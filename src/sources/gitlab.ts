@@ -1,6 +1,7 @@
 import type { PushView } from '../envelope.ts'
 import { githubCommit } from './github-push.ts'
 import { VerificationError } from '../errors.ts'
+import { gitlabMergeRequest } from './gitlab-merge-request.ts'
 import { header } from './headers.ts'
 import { arr, str } from './json-read.ts'
 import { baseOptionsSchema } from './options.ts'
@@ -64,6 +65,7 @@ export const gitlabSource: SourceType = {
       ping: false,
       body,
       pushes: kind !== null && PUSH_KINDS.has(kind) ? [gitlabPush(body)] : [],
+      pullRequest: kind === 'merge_request' ? gitlabMergeRequest(body) : null,
       package: null,
     }
   },

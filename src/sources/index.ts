@@ -1,9 +1,13 @@
 import { bitbucketServerSource } from './bitbucket-server.ts'
 import { bitbucketSource } from './bitbucket.ts'
+import { dockerHubSource } from './docker-hub.ts'
 import { genericSource } from './generic.ts'
 import { giteaSource } from './gitea.ts'
 import { githubSource } from './github.ts'
 import { gitlabSource } from './gitlab.ts'
+import { harborSource } from './harbor.ts'
+import { nexusSource } from './nexus.ts'
+import { npmSource } from './npm.ts'
 import { progetSource } from './proget.ts'
 import type { SourceType } from './types.ts'
 
@@ -15,5 +19,9 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['bitbucket-server', bitbucketServerSource],
   ['gitea', giteaSource],
   ['proget', progetSource],
+  ['npm', npmSource],
+  ['nexus', nexusSource],
+  ['docker-hub', dockerHubSource],
+  ['harbor', harborSource],
   ['generic', genericSource],
 ])

@@ -34,3 +34,10 @@ export function arr(value: unknown, ...path: string[]): unknown[] {
   const v = field(value, ...path)
   return Array.isArray(v) ? v : []
 }
+
+/** A safe integer (digit strings too: ids arrive either way), else null. */
+export function int(value: unknown, ...path: string[]): number | null {
+  const v = field(value, ...path)
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v
+  return typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : null
+}

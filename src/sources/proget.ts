@@ -19,6 +19,6 @@ export const progetSource: SourceType = {
   parse(req) {
     const body = parseBody(req)
     const event = eventName(req, body, 'message')
-    return { event, deliveryId: null, ping: false, body, pushes: [], package: packageView(body, event) }
+    return { event, deliveryId: null, ping: false, body, pushes: [], pullRequest: null, package: packageView(body, event) }
   },
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { PackageView, PushView } from '../envelope.ts'
+import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
 
 /** What the HTTP layer hands to a source type: raw bytes, never re-serialised. */
 export interface InboundRequest {
@@ -32,7 +32,14 @@ export interface ParsedEvent {
   body: unknown
   /** normalized pushes: empty when not a ref push; Bitbucket yields one per change */
   pushes: PushView[]
+  /** the normalized pull/merge request, or null when the event is not about one */
+  pullRequest: PullRequestView | null
   package: PackageView | null
+  /**
+   * Every package when one event names several (a Harbor push of several artifacts): one
+   * envelope each. Absent when there is at most one, which `package` then carries.
+   */
+  packages?: PackageView[]
 }
 
 /** One source type (github, gitlab, ...): verify + parse + normalize. Pure: no I/O. */

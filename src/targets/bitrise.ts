@@ -22,14 +22,34 @@ export type BitriseOptions = z.infer<typeof optionsSchema>
 const WHAT = 'bitrise'
 
 /** String build_params documented by Bitrise; others pass through unchecked. */
-const STRING_PARAMS = ['branch', 'tag', 'commit_hash', 'commit_message', 'workflow_id', 'branch_dest'] as const
+const STRING_PARAMS = [
+  'branch',
+  'tag',
+  'commit_hash',
+  'commit_message',
+  'workflow_id',
+  'branch_dest',
+  'pull_request_repository_url',
+  'pull_request_merge_branch',
+  'pull_request_head_branch',
+] as const
 
 /**
- * Default map: build the pushed ref at the pushed commit. On a tag push `branch` is null and is
- * dropped, so Bitrise sees only `tag`; Git Clone checks out `commit_hash` first anyway.
+ * Default map. A pull request event becomes Bitrise's pull request build: the source branch
+ * into `branch_dest`, from the source (fork) clone URL, with the host's head/merge refs where it
+ * has them. Otherwise: build the pushed ref at the pushed commit; on a tag push `branch` is null
+ * and is dropped, so Bitrise sees only `tag`; Git Clone checks out `commit_hash` first anyway.
  */
-const DEFAULT_MAP =
-  '{ "branch": push.branch, "tag": push.tag, "commit_hash": push.sha, "commit_message": push.message }'
+const DEFAULT_MAP = `pull_request ? {
+  "branch": pull_request.source.branch,
+  "branch_dest": pull_request.target.branch,
+  "pull_request_id": pull_request.number,
+  "pull_request_repository_url": pull_request.source.clone_url,
+  "commit_hash": pull_request.source.sha,
+  "commit_message": pull_request.title,
+  "pull_request_merge_branch": pull_request.merge_ref,
+  "pull_request_head_branch": pull_request.head_ref
+} : { "branch": push.branch, "tag": push.tag, "commit_hash": push.sha, "commit_message": push.message }`
 
 /**
  * Starts a Bitrise build through the Build Trigger API

@@ -32,18 +32,28 @@ const FIELDS = [
 const WHAT = 'buildmaster'
 
 /**
- * Default map: the ProGet "package added" recipe from BuildMaster's HOWTO. The package name is
- * the BuildMaster application, its version the release; `reason` reads like
- * "MyCorp.CoolUtils 3.2.0 added in ProGet feed internal-utils" (null parts are left out).
+ * Default map: the ProGet "package added" recipe from BuildMaster's HOWTO, for every package
+ * feed (ProGet, npm, Nexus, Docker Hub, Harbor, GitHub Packages). The package name is the
+ * BuildMaster application, its version the release; `reason` reads like
+ * "MyCorp.CoolUtils 3.2.0 added in ProGet feed internal-utils" or
+ * "@acme/widgets 2.4.1 package:publish from npm" (null parts are left out).
  * Evaluates to nothing for events without a package view, which fails with a clear error.
  */
-const DEFAULT_MAP = `package ? {
-  "applicationName": package.name,
-  "releaseNumber": package.version,
-  "reason": $join(
-    [package.name, package.version, package.event, package.feed ? "in ProGet feed " & package.feed][$], " "
-  )
-}`
+const DEFAULT_MAP = `package ? (
+  $sender := $lookup({
+    "proget": "ProGet", "npm": "npm", "nexus": "Nexus", "docker-hub": "Docker Hub",
+    "harbor": "Harbor", "github": "GitHub"
+  }, type);
+  $sender := $sender ? $sender : type;
+  {
+    "applicationName": package.name,
+    "releaseNumber": package.version,
+    "reason": $join([
+      package.name, package.version, package.event,
+      package.feed ? "in " & $sender & " feed " & package.feed : "from " & $sender
+    ][$], " ")
+  }
+)`
 
 /**
  * Creates a build through BuildMaster's Release & Build Deployment API

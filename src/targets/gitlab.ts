@@ -26,11 +26,12 @@ const WHAT = 'gitlab'
 const VARIABLE_KEY = /^[A-Za-z0-9_]{1,255}$/
 
 /**
- * Default map: the pushed branch, or the tag name on a tag push. No variables by default:
+ * Default map: a merge/pull request's source branch, else the pushed branch, or the tag name on a
+ * tag push. No variables by default:
  * projects may forbid pipeline variables (GitLab 17.7+ makes that the default for new projects)
  * and the trigger then answers 400, so variables are opt-in through an explicit map.
  */
-const DEFAULT_MAP = `{ "ref": push.branch ? push.branch : push.tag }`
+const DEFAULT_MAP = `{ "ref": pull_request ? pull_request.source.branch : push.branch ? push.branch : push.tag }`
 
 /**
  * Runs a GitLab pipeline through a trigger token (wire-formats 2.3): v4

@@ -24,10 +24,13 @@ const WHAT = 'travis'
 const MERGE_MODES = ['deep_merge_append', 'deep_merge_prepend', 'deep_merge', 'merge', 'replace']
 
 /**
- * Default map: build the pushed branch at the pushed commit, with its message. A tag push has
- * no branch and fails with a clear error; filter tags out with `when` or map them explicitly.
+ * Default map: build a pull request's source branch at its head commit, titled like the pull
+ * request; else the pushed branch at the pushed commit, with its message. A tag push has no
+ * branch and fails with a clear error; filter tags out with `when` or map them explicitly.
  */
-const DEFAULT_MAP = `{ "branch": push.branch, "sha": push.sha, "message": push.message }`
+const DEFAULT_MAP = `pull_request
+  ? { "branch": pull_request.source.branch, "sha": pull_request.source.sha, "message": pull_request.title }
+  : { "branch": push.branch, "sha": push.sha, "message": push.message }`
 
 /**
  * Creates a Travis CI build request through API v3

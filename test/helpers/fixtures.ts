@@ -38,6 +38,11 @@ export function githubBranchPush(): Payload {
   })
 }
 
+/** The octokit `pull_request` opened example: Codertocat/Hello-World#2, `changes` into `master`. */
+export function githubPullRequestOpened(): Payload {
+  return githubPayload('pull_request', (p) => p['action'] === 'opened')
+}
+
 export function githubPing(): Payload {
   return githubPayload('ping')
 }
@@ -45,10 +50,18 @@ export function githubPing(): Payload {
 export const fixtureNames = [
   'gitlab/push-hook',
   'gitlab/tag-push-hook',
+  'gitlab/merge-request-hook',
   'bitbucket/repo-push',
+  'bitbucket/pullrequest-created',
   'bitbucket-server/repo-refs-changed',
+  'bitbucket-server/pr-opened',
   'gitea/push',
+  'gitea/pull-request-opened',
   'proget/package-promoted',
+  'npm/package-publish',
+  'nexus/component-created',
+  'docker-hub/push',
+  'harbor/push-artifact',
 ] as const
 
 export type FixtureName = (typeof fixtureNames)[number]

@@ -147,3 +147,29 @@ export function tokenHeaders(token: string | null, event?: string): HookHeaders 
   if (event !== undefined) headers['x-event'] = event
   return headers
 }
+
+/** npm registry hooks: `x-npm-signature: sha256=<hex HMAC-SHA256 of the raw body>`; no event header. */
+export function npmHeaders(secret: string | null, body: Body): HookHeaders {
+  const headers: HookHeaders = { 'content-type': 'application/json', 'user-agent': 'npm-hooks/1.0.0' }
+  if (secret !== null) headers['x-npm-signature'] = `sha256=${hmacHex('sha256', secret, body)}`
+  return headers
+}
+
+/** Nexus Repository 3: `X-Nexus-Webhook-Signature` = bare hex HMAC-SHA1 of the body; the event is `X-Nexus-Webhook-Id`. */
+export function nexusHeaders(secret: string | null, webhookId: string, body: Body, opts: HeaderOptions = {}): HookHeaders {
+  const headers: HookHeaders = {
+    'content-type': 'application/json; charset=UTF-8',
+    'user-agent': 'Sonatype Nexus 3.68.1-02',
+    'x-nexus-webhook-id': webhookId,
+    'x-nexus-webhook-delivery': deliveryId(opts),
+  }
+  if (secret !== null) headers['x-nexus-webhook-signature'] = hmacHex('sha1', secret, body)
+  return headers
+}
+
+/** Harbor (payload format "Default"): no signature, the policy's auth header value as `Authorization`. */
+export function harborHeaders(authHeader: string | null): HookHeaders {
+  const headers: HookHeaders = { 'content-type': 'application/json', 'user-agent': 'Go-http-client/1.1' }
+  if (authHeader !== null) headers['authorization'] = authHeader
+  return headers
+}

@@ -40,7 +40,7 @@ describe('hookyard test --payload (dry run)', () => {
     expect(res.stdout).toContain('"build_trigger_token": "***"')
     expect(res.stdout).toContain('[match] github-main-pipeline  matched')
     expect(res.stdout).toContain('token = ***')
-    expect(res.stdout).toContain('2 of 2 routes matched, 2 deliveries (nothing sent)')
+    expect(res.stdout).toContain('2 of 3 routes matched, 2 deliveries (nothing sent)')
     expectNoSecrets(res.stdout)
   })
 
@@ -48,7 +48,7 @@ describe('hookyard test --payload (dry run)', () => {
     const res = await runCli(['test', '--source', 'github', '--payload', `${PAYLOADS}/github-push-feature.json`, '--event', 'push'], env)
     expect(res.code).toBe(0)
     expect(res.stdout).toContain('[skip]  github-main-push  not matched: when is false: push.branch = "main" (push.branch is "feature/readme")')
-    expect(res.stdout).toContain('0 of 2 routes matched, 0 deliveries')
+    expect(res.stdout).toContain('0 of 3 routes matched, 0 deliveries')
   })
 
   it('GitHub without an event header: event "unknown" as at ingress, plus a hint', async () => {
@@ -90,7 +90,8 @@ describe('hookyard test --payload (dry run)', () => {
     expectNoSecrets(res.stdout)
     const out = JSON.parse(res.stdout)
     expect(out).toMatchObject({ event: 'push', source: 'github', signature_verified: false })
-    expect(out.routes).toHaveLength(2)
+    expect(out.routes).toHaveLength(3)
+    expect(out.routes[2]).toMatchObject({ route: 'github-pr-build', matched: false, deliveries: [] })
     const [first] = out.routes
     expect(first).toEqual({ route: 'github-main-push', matched: true, deliveries: [{ target: 'bitrise-ios', request: expect.any(Object) }] })
     expect(Object.keys(first.deliveries[0].request)).toEqual(['method', 'url', 'headers', 'body'])

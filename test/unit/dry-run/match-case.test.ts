@@ -46,7 +46,7 @@ const formRequest: OutboundRequest = {
 }
 
 function result(routes: DryRunRoute[]): DryRunResult {
-  return { source: 'gh', type: 'github', event: 'push', delivery: 'd', ping: false, pushes: [], package: null, hints: [], routes }
+  return { source: 'gh', type: 'github', event: 'push', delivery: 'd', ping: false, pushes: [], pull_request: null, package: null, hints: [], routes }
 }
 
 const matched = (route: string, target: string, request = jsonRequest): DryRunRoute => ({

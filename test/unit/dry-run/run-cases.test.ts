@@ -36,9 +36,12 @@ describe('case files', () => {
       'ci-jenkins-push.yaml',
       'ci-teamcity-push.yaml',
       'github-ping.yaml',
+      'github-pull-request-opened.yaml',
       'github-push-feature.yaml',
       'github-push-main.yaml',
       'gitlab-push.yaml',
+      'nexus-component-created.yaml',
+      'npm-package-publish.yaml',
       'proget-package-added.yaml',
       'proget-package-deleted.yaml',
     ])
@@ -79,8 +82,8 @@ describe('runCases', () => {
   it('passes every shipped case', async () => {
     const results = await run(SHIPPED_RULES)
     expect(results.filter((r) => !r.passed)).toEqual([])
-    expect(results).toHaveLength(13)
-    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n13 passed, 0 failed\n$/)
+    expect(results).toHaveLength(16)
+    expect(formatCaseResults(results, 'rules/tests')).toMatch(/^PASS .*\n[\s\S]*\n\n16 passed, 0 failed\n$/)
   })
 
   it('fails a case that no longer matches, with a diff naming both values', async () => {
@@ -97,7 +100,7 @@ describe('runCases', () => {
     ])
     const report = formatCaseResults(results, join(dir, 'tests'))
     expect(report).toContain('FAIL github push to main')
-    expect(report.trimEnd().split('\n').at(-1)).toBe('12 passed, 1 failed')
+    expect(report.trimEnd().split('\n').at(-1)).toBe('15 passed, 1 failed')
   })
 
   it('fails when a rule change stops a delivery, showing why the route did not match', async () => {

@@ -33,6 +33,7 @@ describe('runDryRun on the shipped rules', async () => {
     expect(result.routes.map((r) => [r.route, r.matched, r.deliveries.map((d) => d.target)])).toEqual([
       ['github-main-push', true, ['bitrise-ios']],
       ['github-main-pipeline', true, ['gitlab-pipeline']],
+      ['github-pr-build', false, []],
     ])
     const bitrise = result.routes[0]?.deliveries[0]?.request
     expect(bitrise?.url).toBe('https://app.bitrise.io/app/1a2b3c4d5e6f7a8b/build/start.json')
@@ -48,6 +49,7 @@ describe('runDryRun on the shipped rules', async () => {
     expect(result.routes.map((r) => r.reason)).toEqual([
       'when is false: push.branch = "main" (push.branch is "feature/readme")',
       'when is false: push.branch = "main" (push.branch is "feature/readme")',
+      'when is false: pull_request.action in ["opened", "updated", "reopened"] (pull_request.action is missing)',
     ])
     expect(result.routes.every((r) => !r.matched && r.deliveries.length === 0)).toBe(true)
   })
@@ -55,7 +57,7 @@ describe('runDryRun on the shipped rules', async () => {
   it('parses a form-encoded GitHub post exactly as ingress does', async () => {
     const form = Buffer.from(`payload=${encodeURIComponent(payload('github-push-main.json').toString())}`)
     const result = await dryRun(ruleSet, 'github', form, { 'content-type': 'application/x-www-form-urlencoded' }, 'push')
-    expect(result.routes.every((r) => r.matched)).toBe(true)
+    expect(result.routes.filter((r) => r.matched).map((r) => r.route)).toEqual(['github-main-push', 'github-main-pipeline'])
   })
 
   it('treats a missing event header as ingress does and hints at --event', async () => {
@@ -84,6 +86,16 @@ describe('runDryRun on the shipped rules', async () => {
   it('throws for an unknown source and for a body ingress would reject', async () => {
     await expect(dryRun(ruleSet, 'nope', Buffer.from('{}'))).rejects.toMatchObject({ code: 'SOURCE_UNKNOWN' })
     await expect(dryRun(ruleSet, 'github', Buffer.from('not json'), {}, 'push')).rejects.toMatchObject({ code: 'BODY_INVALID' })
+  })
+
+  it('shows the pull request view of a pull request event instead of "no push"', async () => {
+    const result = await dryRun(ruleSet, 'github', payload('github-pull-request-opened.json'), {}, 'pull_request')
+    expect(result.pull_request).toMatchObject({ number: 2, action: 'opened', source: { branch: 'changes' } })
+    const text = formatDryRun(result, { dir: 'rules', version: 'abc' })
+    expect(text).toContain('pull req  #2 opened (opened), changes -> master, sha ec26c3e57ca3a959ca5aad62de7213c562f8c821 - "Update the README with new information."')
+    expect(text).not.toContain('push      none')
+    expect(text).toContain('[match] github-pr-build  matched')
+    expect(dryRunJson(result, { dir: 'rules', version: 'abc' })['pull_request']).toEqual(result.pull_request)
   })
 
   it('formats a human report and the --json shape', async () => {

@@ -229,6 +229,10 @@ describe('source parsers on hostile payloads', () => {
     },
     proget: pkg,
     generic: pkg,
+    npm: { event: L, name: L, change: { version: L, user: L }, payload: { versions: { '1.0.0': { _npmUser: { name: L } }, leaf: L } } },
+    nexus: { repositoryName: L, action: L, initiator: L, component: { format: L, group: L, name: L, version: L }, asset: { name: L } },
+    'docker-hub': { repository: { repo_name: L, namespace: L }, push_data: { tag: L, pusher: L } },
+    harbor: { type: L, operator: L, event_data: { repository: { repo_full_name: L, namespace: L }, resources: [{ tag: L, digest: L, resource_url: L }] } },
   }
 
   const EVENTS: Record<string, Record<string, string>> = {
@@ -239,6 +243,10 @@ describe('source parsers on hostile payloads', () => {
     gitea: { 'x-gitea-event': 'push' },
     proget: { 'x-event': 'package-published' },
     generic: {},
+    npm: {},
+    nexus: { 'x-nexus-webhook-id': 'rm:repository:component' },
+    'docker-hub': {},
+    harbor: {},
   }
 
   it.each([...sourceTypes.keys()])('%s: parse returns or throws BodyError for any payload shape', (type) => {
@@ -251,6 +259,35 @@ describe('source parsers on hostile payloads', () => {
         const json = JSON.stringify(payload) ?? 'null'
         const body = contentType === FORM ? `payload=${encodeURIComponent(json)}` : json
         const result = outcome(() => sourceType.parse(req(body, contentType, EVENTS[type]), config))
+        if (!result.ok) expect(result.error).toBeInstanceOf(BodyError)
+      }),
+      FC
+    )
+  })
+
+  const ghSide: Spec = { ref: L, sha: L, repo: { full_name: L, html_url: L, clone_url: L } }
+  const ghPullRequest: Spec = { action: L, number: L, pull_request: { number: L, merged: L, draft: L, title: L, html_url: L, user: { login: L, username: L }, head: ghSide, base: ghSide } }
+  const glProject: Spec = { path_with_namespace: L, web_url: L, git_http_url: L, http_url: L }
+  const bbSide: Spec = { branch: { name: L }, commit: { hash: L }, repository: { full_name: L, links: { html: { href: L } } } }
+  const bbsRef: Spec = { id: L, displayId: L, latestCommit: L, repository: { project: { key: L }, slug: L, links: { clone: [{ name: L, href: L }], self: [{ href: L }] } } }
+  const ghPackage: Spec = { name: L, ecosystem: L, package_type: L, registry: { url: L }, package_version: { version: L, author: { login: L }, container_metadata: { tag: { name: L } } } }
+  /** The other normalizers: pull/merge requests of every git host, and GitHub package events. */
+  const OTHER_EVENTS: [string, Record<string, string>, Spec][] = [
+    ['github', { 'x-github-event': 'pull_request' }, ghPullRequest],
+    ['gitea', { 'x-gitea-event': 'pull_request' }, ghPullRequest],
+    ['gitlab', { 'x-gitlab-event': 'Merge Request Hook' }, { object_kind: L, user: { username: L, name: L }, object_attributes: { iid: L, action: L, oldrev: L, state: L, draft: L, work_in_progress: L, title: L, url: L, source_branch: L, target_branch: L, source_project_id: L, target_project_id: L, source: glProject, target: glProject, last_commit: { id: L } } }],
+    ['bitbucket', { 'x-event-key': 'pullrequest:created' }, { pullrequest: { id: L, title: L, state: L, draft: L, links: { html: { href: L } }, author: { display_name: L, nickname: L }, source: bbSide, destination: bbSide } }],
+    ['bitbucket-server', { 'x-event-key': 'pr:opened' }, { pullRequest: { id: L, title: L, state: L, draft: L, links: { self: [{ href: L }] }, author: { user: { name: L, displayName: L } }, fromRef: bbsRef, toRef: bbsRef } }],
+    ['github', { 'x-github-event': 'package' }, { action: L, sender: { login: L }, package: ghPackage }],
+    ['github', { 'x-github-event': 'registry_package' }, { action: L, sender: { login: L }, registry_package: ghPackage }],
+  ]
+
+  it.each(OTHER_EVENTS)('%s %j: parse returns or throws BodyError for any payload shape', (type, headers, spec) => {
+    const sourceType = sourceTypes.get(type)!
+    const config = { name: `${type}-hostile`, type, secrets: ['s'], options: {} }
+    fc.assert(
+      fc.property(skeleton(spec), (payload) => {
+        const result = outcome(() => sourceType.parse(req(JSON.stringify(payload) ?? 'null', JSON_TYPE, headers), config))
         if (!result.ok) expect(result.error).toBeInstanceOf(BodyError)
       }),
       FC

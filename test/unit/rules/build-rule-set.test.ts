@@ -13,7 +13,7 @@ const fakeSource: SourceType = {
   optionsSchema: z.object({ verify: z.literal('none').optional(), region: z.enum(['eu', 'us']).default('eu') }).strict(),
   verify() {},
   parse() {
-    return { event: 'x', deliveryId: null, ping: false, body: {}, pushes: [], package: null }
+    return { event: 'x', deliveryId: null, ping: false, body: {}, pushes: [], pullRequest: null, package: null }
   },
 }
 

@@ -23,7 +23,7 @@ describe('the shipped rules/ directory', () => {
       throw new Error(result.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`).join('\n'))
     }
     const rs = result.ruleSet
-    expect([...rs.sources.keys()].sort()).toEqual(['bitbucket', 'github', 'github-org', 'gitlab', 'proget'])
+    expect([...rs.sources.keys()].sort()).toEqual(['bitbucket', 'github', 'github-org', 'gitlab', 'nexus', 'npm', 'proget'])
     expect([...rs.targets.keys()].sort()).toEqual([
       'azure-desktop',
       'bitrise-ios',
@@ -47,10 +47,13 @@ describe('the shipped rules/ directory', () => {
       'platform-on-teamcity',
       'github-main-push',
       'github-main-pipeline',
+      'github-pr-build',
       'gitlab-push-travis',
+      'npm-publish-build',
+      'nexus-component-build',
       'proget-package-added',
     ])
-    expect(rs.routesBySource.get('github')?.map((r) => r.name)).toEqual(['github-main-push', 'github-main-pipeline'])
+    expect(rs.routesBySource.get('github')?.map((r) => r.name)).toEqual(['github-main-push', 'github-main-pipeline', 'github-pr-build'])
     expect(rs.targets.get('myget-feed')?.cooldownMs).toBe(300_000)
     expect(rs.targets.get('bitrise-ios')?.retry).toEqual({ attempts: 8, backoffMs: 2_000, maxBackoffMs: 600_000 })
     expect(rs.version).toMatch(/^[0-9a-f]{12}$/)
@@ -91,7 +94,7 @@ describe('the shipped rules/ directory', () => {
     temps.push(dir)
     copyFileSync(join(SHIPPED_RULES, '_example.yaml'), join(dir, 'example.yaml'))
     const rs = await loadRules(dir, { env: {} })
-    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'proget'])
+    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'docker-hub', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'harbor', 'nexus', 'npm', 'proget'])
     expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual([
       'azure-pipelines',
       'bitrise',
@@ -168,7 +171,7 @@ function pushEnvelope(source: string, event: string, branch: string): Envelope {
     forced: false,
     commits: [],
   }
-  return { source, type: source, event, delivery: 'd1', received_at: '2024-01-01T00:00:00Z', headers: {}, query: {}, body: { ref: push.ref }, push, package: null }
+  return { source, type: source, event, delivery: 'd1', received_at: '2024-01-01T00:00:00Z', headers: {}, query: {}, body: { ref: push.ref }, push, pull_request: null, package: null }
 }
 
 /** What the rule set would send for an envelope: when -> map (or default) -> preset request. */

@@ -20,6 +20,7 @@ describe('proget source', () => {
       ping: false,
       body: { package: PKG, version: VERSION, event: 'Promoted', user: 'API', feed: 'internal-utils' },
       pushes: [],
+      pullRequest: null,
       package: { feed: 'internal-utils', name: PKG, version: VERSION, event: 'Promoted', user: 'API' },
     })
   })

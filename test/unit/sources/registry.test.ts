@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { sourceTypes } from '../../../src/sources/index.ts'
 
-const names = ['github', 'gitlab', 'bitbucket', 'bitbucket-server', 'gitea', 'proget', 'generic']
+const names = ['github', 'gitlab', 'bitbucket', 'bitbucket-server', 'gitea', 'proget', 'npm', 'nexus', 'docker-hub', 'harbor', 'generic']
 
 describe('source type registry', () => {
   it('registers every documented type under its own name', () => {

@@ -53,6 +53,7 @@ export function envelope(overrides: Partial<Envelope>): Envelope {
     query: {},
     body: { ref: 'refs/heads/main', after: '6113728f27ae82c7b1a177c8d03f9e96e0adf246' },
     push: null,
+    pull_request: null,
     package: null,
     ...overrides,
   }
