@@ -2,6 +2,7 @@ import type { Envelope } from '../envelope.ts'
 import { ExpressionError, HookyardError } from '../errors.ts'
 import { compileExpression, type CompiledExpression } from '../mapping/compile-expression.ts'
 import type { RouteDefinition, RuleSet, TargetDefinition } from '../rules/types.ts'
+import { explainWhen, isTruthy } from './explain-when.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 /** Per-route result of routing one event: the explain trace. */
@@ -66,7 +67,8 @@ type Emit = (target: string, request: OutboundRequest | null, error: string | nu
 async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: RuleSet, emit: Emit): Promise<RouteOutcome> {
   try {
     if (route.when && !isTruthy(await route.when.evaluate(envelope))) {
-      return { route: route.name, status: 'not_matched', reason: `when is false: ${route.when.text.trim()}` }
+      // the same words as `hookyard test`, the stored explain trace and the dashboard show
+      return { route: route.name, status: 'not_matched', reason: `when is false: ${await explainWhen(route.when.text, envelope)}` }
     }
     const routeMapped = route.map ? await route.map.evaluate(envelope) : undefined
     for (const targetName of route.to) {
@@ -112,14 +114,6 @@ function defaultMap(target: TargetDefinition): CompiledExpression {
     defaultMaps.set(target.preset.type, compiled)
   }
   return compiled
-}
-
-/** JSONata truthiness for a `when` result: false, null, undefined, 0, '' and empty arrays are false. */
-function isTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) {
-    return value.some(isTruthy)
-  }
-  return Boolean(value)
 }
 
 function withStandardHeaders(request: OutboundRequest, deliveryId: string, userAgent: string): OutboundRequest {

@@ -94,8 +94,11 @@ describe('ingress status policy (product.md section 5)', () => {
     const body = (await res.json()) as { event: string; deliveries: unknown[]; reason: string; routes: { route: string; status: string; reason: string }[] }
     expect(body.deliveries).toEqual([])
     expect(body.reason).toBe('no route matched')
-    expect(body.routes[0]).toMatchObject({ route: 'pushes-to-master', status: 'not_matched' })
-    expect(body.routes[0]!.reason).toContain('when is false')
+    // as precise as the dry run, and the same words in the stored explain trace the dashboard shows
+    const reason = 'when is false: none of: push.branch = "master" (push.branch is "feature-x"); push.branch = "main" (push.branch is "feature-x")'
+    expect(body.routes).toEqual([{ route: 'pushes-to-master', status: 'not_matched', reason }])
+    const stored = await fetch(`${hy.url}/api/events/${body.event}`, { headers: { authorization: `Bearer ${hy.adminToken}` } })
+    expect(((await stored.json()) as { event: { routes: unknown[] } }).event.routes).toEqual([{ route: 'pushes-to-master', status: 'not_matched', reason }])
   })
 
   it('200 duplicate for a repeated sender delivery id, and nothing is enqueued again', async () => {
