@@ -23,7 +23,8 @@ import { createProducer } from './queue/producer.ts'
 import { createReplayer } from './queue/replay.ts'
 import { createRulesReloader, type ReloadOutcome, type ReloadTrigger, type RulesStatus } from './reload/create-rules-reloader.ts'
 import { watchRulesDir } from './reload/watch-rules-dir.ts'
-import { loadRules } from './rules/load-rules.ts'
+import { findPlaceholderSecrets } from './rules/find-placeholder-secrets.ts'
+import { loadRules, readRuleFiles } from './rules/load-rules.ts'
 import type { RuleSet } from './rules/types.ts'
 
 export interface StartOptions {
@@ -52,8 +53,6 @@ export interface RunningHookyard {
   stop(options?: { redisLost?: boolean }): Promise<void>
 }
 
-/** The example rules' default secret: fine for a first start, never for production. */
-const PLACEHOLDER_SECRET = 'change-me'
 /** How long shutdown waits for in-flight deliveries before releasing them to another worker. */
 const SHUTDOWN_GRACE_MS = 10_000
 /** With Redis gone, closing the queue side would wait forever: past this, connections are cut. */
@@ -92,8 +91,10 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
     { rules_dir: config.rulesDir, version: ruleSet.version, sources: ruleSet.sources.size, targets: ruleSet.targets.size, routes: ruleSet.routes.length },
     'rules loaded'
   )
-  if (ruleSet.secretValues.includes(PLACEHOLDER_SECRET)) {
-    logger.warn('a rule file uses the placeholder secret "change-me": set the environment variables the rule files name')
+  const placeholders = findPlaceholderSecrets((await readRuleFiles(config.rulesDir)).files, options.env)
+  if (placeholders.length > 0) {
+    const what = placeholders.map((p) => `${p.variables.join(', ')} (${p.file})`).join('; ')
+    logger.warn({ placeholders }, `placeholder secrets "change-me" in use, anyone who reads the rule files could call in: set ${what}`)
   }
   const maxTimeoutMs = Math.max(0, ...[...ruleSet.targets.values()].map((t) => t.timeoutMs))
   // a scrape can only happen once the server listens, after `queue` exists
