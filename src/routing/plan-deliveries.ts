@@ -3,6 +3,7 @@ import { ExpressionError, HookyardError } from '../errors.ts'
 import { compileExpression, type CompiledExpression } from '../mapping/compile-expression.ts'
 import type { RouteDefinition, RuleSet, TargetDefinition } from '../rules/types.ts'
 import { explainWhen, isTruthy } from './explain-when.ts'
+import { JSONATA_FUNCTIONS } from '../mapping/find-unknown-functions.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 /** Per-route result of routing one event: the explain trace. */
@@ -89,7 +90,7 @@ async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: Rul
     }
     return { route: route.name, status: 'matched' }
   } catch (err) {
-    return { route: route.name, status: 'error', reason: (err as Error).message, error: describeError(err) }
+    return { route: route.name, status: 'error', reason: describeFailure(route, err), error: describeError(err) }
   }
 }
 
@@ -127,6 +128,14 @@ function summarize(route: string, outcomes: RouteOutcome[]): RouteOutcome {
     outcomes.find((o) => o.status === 'matched') ??
     outcomes[0] ?? { route, status: 'not_matched', reason: 'no envelope' }
   )
+}
+
+/** Where the failing expression is written and which function failed: `rules/a.yaml:12: route r: $number(): D3030: ...`. */
+function describeFailure(route: RouteDefinition, err: unknown): string {
+  const token = err instanceof ExpressionError ? (err.cause as { token?: unknown } | undefined)?.token : undefined
+  const isFunction = typeof token === 'string' && (JSONATA_FUNCTIONS.has(token) || (err as ExpressionError).jsonataCode === 'T1006')
+  const fn = isFunction ? ` $${token}():` : ''
+  return `${route.origin.file}:${route.origin.line}: route ${route.name}:${fn} ${(err as Error).message}`
 }
 
 function describeError(err: unknown): NonNullable<RouteOutcome['error']> {
