@@ -5,8 +5,11 @@ import { startHookyard } from '../start-hookyard.ts'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong, restarting will not help. */
 const EXIT_CONFIG = 78
-/** Grace for a natural exit once shutdown finished. */
-const EXIT_AFTER_STOP_MS = 1_000
+/**
+ * Grace for a natural exit once everything is closed. Client libraries keep a timer or two after a
+ * close (ioredis waits 2 s for a socket it already ended), which must not delay the exit.
+ */
+const EXIT_AFTER_STOP_MS = 200
 
 /** `hookyard serve`: runs until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function serveCommand(flags: ConfigFlags, env: Record<string, string | undefined>, version: string): Promise<number> {
