@@ -58,7 +58,7 @@ const SHUTDOWN_GRACE_MS = 10_000
 /** With Redis gone, closing the queue side would wait forever: past this, connections are cut. */
 const SHUTDOWN_DEADLINE_MS = 2 * SHUTDOWN_GRACE_MS + 5_000
 /** How long start waits for Redis before giving up (README: Configuration). */
-export const REDIS_CONNECT_TIMEOUT_MS = 30_000
+const REDIS_CONNECT_TIMEOUT_MS = 30_000
 /** A failed start closes what it opened; with Redis unreachable a graceful close could wait forever. */
 const FAILED_START_CLOSE_MS = 2_000
 /** With Redis gone for good there is nothing to wait for. */
