@@ -32,24 +32,7 @@ const HOW_TO_GET_REDIS =
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerHandle> {
   mkdirSync(options.dir, { recursive: true })
   const port = options.port && options.port > 0 ? options.port : await findFreePort()
-  const child = spawn(
-    options.binary ?? 'redis-server',
-    [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', options.dir,
-      '--appendonly', 'yes',
-      '--appendfsync', 'everysec',
-      // AOF rewrites write an RDB preamble; LZF-compressing every webhook body in it was the
-      // single largest CPU cost of the rewrite (measured with perf), for a file that is only disk
-      '--rdbcompression', 'no',
-      '--save', '',
-      '--maxmemory-policy', 'noeviction',
-      '--daemonize', 'no',
-      '--protected-mode', 'yes',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  )
+  const child = spawn(options.binary ?? 'redis-server', redisServerArgs(options.dir, port), { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)))
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)))
@@ -63,7 +46,30 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   }
 }
 
-async function waitForStart(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
+/** The command line of a private redis-server: loopback only, AOF on, `noeviction` (product.md section 7). */
+export function redisServerArgs(dir: string, port: number, extra: string[] = []): string[] {
+  return [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dir,
+    '--appendonly', 'yes',
+    '--appendfsync', 'everysec',
+    // AOF rewrites write an RDB preamble; LZF-compressing every webhook body in it was the
+    // single largest CPU cost of the rewrite (measured with perf), for a file that is only disk
+    '--rdbcompression', 'no',
+    '--save', '',
+    '--maxmemory-policy', 'noeviction',
+    '--daemonize', 'no',
+    '--protected-mode', 'yes',
+    ...extra,
+  ]
+}
+
+/**
+ * Resolves once the just-spawned server accepts connections; rejects (and kills it) when it exits,
+ * cannot be spawned, or is not up within `timeoutMs`.
+ */
+export async function waitForStart(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
   let failure: Error | null = null as Error | null
   child.once('error', (err: NodeJS.ErrnoException) => {
     failure =
@@ -90,7 +96,7 @@ async function waitForStart(child: ChildProcess, port: number, timeoutMs: number
   throw failure
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' })
     socket.once('connect', () => {

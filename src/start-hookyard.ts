@@ -10,7 +10,7 @@ import type { Config } from './config.ts'
 import { createDeliveryLog } from './delivery-log/delivery-log.ts'
 import { createKeys } from './delivery-log/keys.ts'
 import { createLogReader } from './delivery-log/log-reader.ts'
-import { startRedisServer, type RedisServerHandle } from './embedded-redis.ts'
+import { acquireEmbeddedRedis, type EmbeddedRedis } from './acquire-embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics/create-metrics.ts'
@@ -23,7 +23,8 @@ import { createProducer } from './queue/producer.ts'
 import { createReplayer } from './queue/replay.ts'
 import { createRulesReloader, type ReloadOutcome, type ReloadTrigger, type RulesStatus } from './reload/create-rules-reloader.ts'
 import { watchRulesDir } from './reload/watch-rules-dir.ts'
-import { loadRules } from './rules/load-rules.ts'
+import { findPlaceholderSecrets } from './rules/find-placeholder-secrets.ts'
+import { loadRules, readRuleFiles } from './rules/load-rules.ts'
 import type { RuleSet } from './rules/types.ts'
 
 export interface StartOptions {
@@ -32,6 +33,8 @@ export interface StartOptions {
   /** where `${VAR}` in rule files is read from */
   env: Record<string, string | undefined>
   version: string
+  /** hookyard cannot go on (its embedded Redis is gone for good): the caller stops it and exits 1 */
+  onFatal?: (err: Error) => void
 }
 
 export interface RunningHookyard {
@@ -43,20 +46,44 @@ export interface RunningHookyard {
   rulesStatus(): RulesStatus
   /** the admin API's bearer token: HOOKYARD_ADMIN_TOKEN, or one generated at start */
   adminToken: string
-  /** graceful: stop accepting, let in-flight deliveries finish (or release them), close Redis */
-  stop(): Promise<void>
+  /**
+   * graceful: stop accepting, let in-flight deliveries finish (or release them), close Redis.
+   * `redisLost`: Redis is gone for good, so waiting for it is pointless: connections are cut at once.
+   */
+  stop(options?: { redisLost?: boolean }): Promise<void>
 }
 
-/** The example rules' default secret: fine for a first start, never for production. */
-const PLACEHOLDER_SECRET = 'change-me'
 /** How long shutdown waits for in-flight deliveries before releasing them to another worker. */
 const SHUTDOWN_GRACE_MS = 10_000
 /** With Redis gone, closing the queue side would wait forever: past this, connections are cut. */
 const SHUTDOWN_DEADLINE_MS = 2 * SHUTDOWN_GRACE_MS + 5_000
+/** How long start waits for Redis before giving up (README: Configuration). */
 const REDIS_CONNECT_TIMEOUT_MS = 30_000
+/** A failed start closes what it opened; with Redis unreachable a graceful close could wait forever. */
+const FAILED_START_CLOSE_MS = 2_000
+/** With Redis gone for good there is nothing to wait for. */
+const REDIS_LOST_DEADLINE_MS = 1_000
 
-/** The composition root of `hookyard serve`: rules, Redis, queue, worker and HTTP wired together. */
+type Closer = () => unknown
+
+/**
+ * The composition root of `hookyard serve`: rules, Redis, queue, worker and HTTP wired together.
+ * A failed start closes everything it opened (connections stop reconnecting, the embedded Redis is
+ * released), so the process can exit and a supervisor can restart it.
+ */
 export async function startHookyard(options: StartOptions): Promise<RunningHookyard> {
+  const opened: Closer[] = []
+  try {
+    return await startParts(options, opened)
+  } catch (err) {
+    for (const close of opened.reverse()) {
+      await Promise.race([Promise.resolve().then(close).catch(() => undefined), sleep(FAILED_START_CLOSE_MS)])
+    }
+    throw err
+  }
+}
+
+async function startParts(options: StartOptions, opened: Closer[]): Promise<RunningHookyard> {
   const { config, logger } = options
   // every `() => ruleSet` below reads the serving set: a reload swaps this one reference
   let ruleSet = await loadRules(config.rulesDir, { env: options.env })
@@ -64,8 +91,10 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     { rules_dir: config.rulesDir, version: ruleSet.version, sources: ruleSet.sources.size, targets: ruleSet.targets.size, routes: ruleSet.routes.length },
     'rules loaded'
   )
-  if (ruleSet.secretValues.includes(PLACEHOLDER_SECRET)) {
-    logger.warn('a rule file uses the placeholder secret "change-me": set the environment variables the rule files name')
+  const placeholders = findPlaceholderSecrets((await readRuleFiles(config.rulesDir)).files, options.env)
+  if (placeholders.length > 0) {
+    const what = placeholders.map((p) => `${p.variables.join(', ')} (${p.file})`).join('; ')
+    logger.warn({ placeholders }, `placeholder secrets "change-me" in use, anyone who reads the rule files could call in: set ${what}`)
   }
   const maxTimeoutMs = Math.max(0, ...[...ruleSet.targets.values()].map((t) => t.timeoutMs))
   // a scrape can only happen once the server listens, after `queue` exists
@@ -86,31 +115,48 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   })
   // watching starts right after the load, so an edit made while Redis starts is not missed
   const watcher = watchRulesDir(config.rulesDir, () => void rules.reload('watch'), { logger })
+  opened.push(() => watcher.close(), () => rules.idle())
 
-  let embedded: RedisServerHandle | null = null
+  let embedded: EmbeddedRedis | null = null
   let redisUrl = config.redisUrl
   if (!redisUrl) {
     const dir = join(config.dataDir, 'redis')
-    embedded = await startRedisServer({ dir })
-    redisUrl = embedded.url
-    logger.info({ redis_url: redisUrl, data_dir: dir }, 'embedded redis-server started (set REDIS_URL to use your own Redis)')
+    const lease = await acquireEmbeddedRedis({ dir, logger: logger.child({ component: 'redis' }), onLost: (err) => options.onFatal?.(err) })
+    opened.push(() => lease.release())
+    embedded = lease
+    redisUrl = lease.url
+    logger.info(
+      { redis_url: redisUrl, data_dir: dir },
+      lease.started
+        ? 'embedded redis-server started (set REDIS_URL to use your own Redis)'
+        : 'using the embedded redis-server already running for this folder'
+    )
   }
 
   // Ingress fails fast while Redis is down (503 + Retry-After) instead of queueing commands in memory.
   // No auto-pipelining: measured with `npm run bench`, batching the per-event scripts cost more CPU
   // than the writes it saved (about 1,500 vs 1,750 req/s on two cores).
   const producerRedis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: false })
-  producerRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'))
+  // once per outage, not once per reconnect attempt
+  let lastRedisError = ''
+  producerRedis.on('ready', () => (lastRedisError = ''))
+  producerRedis.on('error', (err) => {
+    if (err.message !== lastRedisError) logger.warn({ err: err.message }, 'redis connection error')
+    lastRedisError = err.message
+  })
+  opened.push(() => producerRedis.disconnect())
   await waitForRedis(producerRedis, redisUrl)
 
   const keys = createKeys(config.redisPrefix)
   const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
+  opened.push(() => queue.close())
   const producer = createProducer({ writer: createEventWriter(producerRedis, keys, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
 
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
+  opened.push(() => workerRedis?.disconnect(), () => pumpRedis?.disconnect())
   const workerCooldowns = workerRedis && createCooldownStore(workerRedis, keys, { onCoalesced: (target) => metrics.coalesced(target) })
   const workerQueue = workerRedis && new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: workerRedis, prefix: keys.prefix })
   const pump =
@@ -125,6 +171,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
           retentionMs: config.retentionMs,
         })
       : null
+  opened.push(() => workerQueue?.close(), () => pump?.stop())
   const worker = workerRedis && workerCooldowns
     ? createDeliveryWorker({
         connection: workerRedis,
@@ -138,6 +185,8 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
         metrics,
       })
     : null
+
+  opened.push(() => worker?.close(true))
 
   // never logged: `serve` prints it once, in the dashboard URL, when it was generated here
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url')
@@ -177,7 +226,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   logger.info({ port, host: config.host, role: config.role }, 'hookyard listening')
 
   let stopping: Promise<void> | null = null
-  const stop = async (): Promise<void> => {
+  const stop = async (redisLost: boolean): Promise<void> => {
     logger.info('shutting down')
     watcher.close()
     await rules.idle()
@@ -204,12 +253,13 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
       await workerQueue?.close()
       await Promise.all(connections.map((r) => r.quit().catch(() => undefined)))
     }
-    const finished = await Promise.race([closeQueueSide().then(() => true), sleep(SHUTDOWN_DEADLINE_MS).then(() => false)])
+    const deadline = redisLost ? REDIS_LOST_DEADLINE_MS : SHUTDOWN_DEADLINE_MS
+    const finished = await Promise.race([closeQueueSide().then(() => true), sleep(deadline).then(() => false)])
     if (!finished) {
-      logger.warn('redis unreachable during shutdown; connections cut (unfinished jobs are retried after restart)')
+      if (!redisLost) logger.warn('redis unreachable during shutdown; connections cut (unfinished jobs are retried after restart)')
       for (const r of connections) r.disconnect()
     }
-    await embedded?.stop()
+    await embedded?.release()
     logger.info('stopped')
   }
   return {
@@ -219,7 +269,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     reloadRules: (trigger = 'api') => rules.reload(trigger),
     rulesStatus: () => rules.status(),
     adminToken,
-    stop: () => (stopping ??= stop()),
+    stop: (stopOptions) => (stopping ??= stop(stopOptions?.redisLost ?? false)),
   }
 }
 

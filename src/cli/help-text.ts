@@ -4,12 +4,14 @@ export const HELP_TEXT = `Usage: hookyard <command> [options]
 Commands:
   serve [--rules DIR] [--port N] [--role all|ingest|worker]
                      run the relay (npm start runs "hookyard serve")
-  check [DIR]        validate the rule files in DIR (default: $RULES_DIR or ./rules);
-                     exit 0 when valid, 1 with "file:line:col message" lines otherwise
+  check [DIR]        validate the rule files in DIR (default: $RULES_DIR or ./rules),
+                     unknown JSONata functions included; exit 0 when valid, 1 with
+                     "file:line:col message" lines otherwise
   test --source NAME --payload FILE [--header 'K: V' ...] [--event E] [--rules DIR] [--json]
                      dry run of one webhook: no Redis, nothing sent; prints each route's
                      match result (and why not) and each rendered request, secrets masked
-  test [--rules DIR] run the rule test cases in DIR/tests/; exit 1 with a diff on a mismatch
+  test [--rules DIR] run the rule test cases in DIR/tests/; exit 1 with a diff on a mismatch,
+                     and exit 1 when no case is found
   help               show this help
 
 Options:
@@ -29,5 +31,9 @@ Environment:
   PORT, HOST, REDIS_URL, RULES_DIR, LOG_LEVEL, HOOKYARD_ADMIN_TOKEN, MAX_BODY_BYTES,
   HOOKYARD_ROLE, HOOKYARD_PREFIX, HOOKYARD_DATA_DIR, DEDUP_WINDOW, RETENTION,
   RETENTION_COUNT, WORKER_CONCURRENCY (see README.md). Without REDIS_URL, serve starts
-  a private redis-server from PATH with its data under ./.hookyard/redis.
+  a private redis-server from PATH with its data under ./.hookyard/redis, or joins the one
+  another hookyard process of the same folder runs; the last process to stop stops it.
+
+Exit codes (serve): 0 after SIGTERM/SIGINT; 78 invalid configuration or rules; 1 any other
+failed start (port in use, Redis unreachable for 30 s) or the embedded Redis lost for good.
 `

@@ -5,8 +5,11 @@ import { startHookyard } from '../start-hookyard.ts'
 
 /** EX_CONFIG from sysexits.h: the configuration is wrong, restarting will not help. */
 const EXIT_CONFIG = 78
-/** Grace for a natural exit once shutdown finished. */
-const EXIT_AFTER_STOP_MS = 1_000
+/**
+ * Grace for a natural exit once everything is closed. Client libraries keep a timer or two after a
+ * close (ioredis waits 2 s for a socket it already ended), which must not delay the exit.
+ */
+const EXIT_AFTER_STOP_MS = 200
 
 /** `hookyard serve`: runs until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function serveCommand(flags: ConfigFlags, env: Record<string, string | undefined>, version: string): Promise<number> {
@@ -32,11 +35,20 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     else hangupWhileStarting = true
   }
   process.on('SIGHUP', onHangup)
+  // a fatal error while starting (the embedded Redis lost for good) ends the start's wait below
+  let fatal: ((err: Error) => void) | null = null
+  let fatalWhileStarting: Error | null = null
+  const onFatal = (err: Error): void => {
+    if (fatal) fatal(err)
+    else fatalWhileStarting ??= err
+  }
   let running
   try {
-    running = await startHookyard({ config, logger, env, version })
+    running = await startHookyard({ config, logger, env, version, onFatal })
   } catch (err) {
     process.off('SIGHUP', onHangup)
+    // everything the start opened is closed; should a handle still linger, it must not keep a failed process alive
+    exitSoon(EXIT_AFTER_STOP_MS)
     if (err instanceof RuleError) {
       process.stderr.write(`${err.message}\n`)
       logger.fatal({ problems: err.problems.length }, 'rules invalid; not starting')
@@ -44,7 +56,7 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     }
     const message = err instanceof HookyardError || err instanceof Error ? err.message : String(err)
     process.stderr.write(`hookyard: ${message}\n`)
-    logger.fatal({ err }, 'start failed')
+    logger.fatal({ err: message }, 'start failed')
     return 1
   }
   if (config.adminToken === null && config.role !== 'worker') {
@@ -56,21 +68,38 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     started.reloadRules('signal').catch((err: unknown) => logger.error({ err }, 'rules reload failed'))
   }
   if (hangupWhileStarting) reloadRules()
-  await new Promise<void>((resolve) => {
+  const code = await new Promise<number>((resolve) => {
+    const stopWith = (code: number, redisLost: boolean): void => {
+      running.stop({ redisLost }).then(
+        () => resolve(code),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed')
+          resolve(1)
+        }
+      )
+    }
     const onSignal = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'signal received')
-      running.stop().then(resolve, (err: unknown) => {
-        logger.error({ err }, 'shutdown failed')
-        resolve()
-      })
+      stopWith(0, false)
+    }
+    fatal = (err) => {
+      // exit 1 so a supervisor (compose, systemd) starts hookyard again instead of a process answering 503 forever
+      logger.fatal({ err: err.message }, 'cannot go on; exiting')
+      stopWith(1, true)
     }
     process.once('SIGTERM', onSignal)
     process.once('SIGINT', onSignal)
+    if (fatalWhileStarting) fatal(fatalWhileStarting)
   })
   // Everything is closed; should a client library still hold a handle (a connection to a Redis that
   // died during shutdown keeps reconnecting), do not let it keep the process alive.
-  setTimeout(() => process.exit(0), EXIT_AFTER_STOP_MS).unref()
-  return 0
+  exitSoon(EXIT_AFTER_STOP_MS)
+  return code
+}
+
+/** Exits with the code already set (process.exitCode) unless the process ends by itself first. */
+function exitSoon(ms: number): void {
+  setTimeout(() => process.exit(), ms).unref()
 }
 
 /** The UI reads the token from the fragment, which browsers never send to the server. */

@@ -25,7 +25,7 @@ export interface TestIo {
 
 /**
  * `hookyard test`: with --payload, a dry run of one webhook (exit 0 whether or not anything
- * matched); without it, every case file in `<rules>/tests/` (exit 1 when one fails).
+ * matched); without it, every case file in `<rules>/tests/` (exit 1 when one fails or none is found).
  * Exit 2 for usage errors, 1 when the rules, the payload or the source name are wrong.
  */
 export async function testCommand(flags: TestFlags, io: TestIo): Promise<number> {
@@ -81,7 +81,8 @@ async function runAllCases(flags: TestFlags, io: TestIo): Promise<number> {
   const casesDir = join(flags.rules, 'tests')
   const results = await runCases({ rulesDir: flags.rules, casesDir, userAgent: io.userAgent })
   io.out.write(flags.json ? `${JSON.stringify({ cases: results }, null, 2)}\n` : formatCaseResults(results, casesDir))
-  return results.every((r) => r.passed) ? 0 : 1
+  // no cases at all is a failure: a wrong --rules path in CI must not pass silently
+  return results.length > 0 && results.every((r) => r.passed) ? 0 : 1
 }
 
 function usage(io: TestIo, message: string): number {

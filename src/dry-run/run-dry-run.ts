@@ -7,7 +7,6 @@ import { buildEnvelopes } from '../sources/build-envelopes.ts'
 import { sourceTypes } from '../sources/index.ts'
 import type { InboundRequest } from '../sources/types.ts'
 import type { OutboundRequest } from '../targets/types.ts'
-import { explainWhen } from './explain-when.ts'
 import { eventHint } from './inbound-request.ts'
 import { maskRequest } from './render-request.ts'
 
@@ -94,17 +93,9 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
         ...(d.error === null ? {} : { error: mask(d.error) }),
       }))
     const route: DryRunRoute = { route: outcome.route, matched: outcome.status === 'matched', deliveries }
-    const reason = await finerReason(outcome, ruleSet, envelopes[0])
-    if (reason !== undefined) route.reason = mask(reason)
+    if (outcome.reason !== undefined) route.reason = mask(outcome.reason)
     if (outcome.error) route.error = { ...outcome.error, message: mask(outcome.error.message) }
     result.routes.push(route)
   }
   return result
-}
-
-/** planDeliveries says `when is false: <whole text>`; name the part that was false instead. */
-async function finerReason(outcome: RouteOutcome, ruleSet: RuleSet, envelope: unknown): Promise<string | undefined> {
-  const when = ruleSet.routes.find((r) => r.name === outcome.route)?.when
-  if (outcome.status !== 'not_matched' || !when || envelope === undefined) return outcome.reason
-  return `when is false: ${await explainWhen(when.text, envelope)}`
 }

@@ -83,7 +83,20 @@ export function createApp(options: AppOptions): Hono {
     })
   }
 
+  if (ingest) {
+    // a browser (or curl without -d) checking the relay URL: say what the URL is for, not 404
+    app.all('/hooks/:source', (c) => {
+      const source = c.req.param('source')
+      const known = ingest.getRuleSet().sources.has(source)
+      const message =
+        `this is a webhook URL: paste it into the sender's webhook settings; it accepts POST only` +
+        (known ? '' : ` (and no source named ${JSON.stringify(source)} is configured yet)`)
+      return c.json({ error: { code: 'METHOD_NOT_ALLOWED', message } }, 405, { Allow: 'POST' })
+    })
+  }
+
   if (options.admin) {
+    app.get('/', (c) => c.redirect('/ui'))
     app.route('/api', createAdminRoutes(options.admin))
     app.route('/', createUiRoutes()) // the dashboard at /ui, a client of /api
   }

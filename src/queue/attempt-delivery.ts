@@ -46,7 +46,8 @@ export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, si
   observe(deps.metrics, ctx.target, outcome, sent.durationMs)
   const status = outcome === 'retry' ? 'retrying' : outcome
   await deps.log.recordAttempt(ctx.deliveryId, record, status, record.reason)
-  deps.logger.info(
+  // a delivery that failed for good needs someone's attention; attempts that will be retried do not
+  deps.logger[outcome === 'failed' ? 'warn' : 'info'](
     {
       event: ctx.eventId,
       delivery: ctx.deliveryId,

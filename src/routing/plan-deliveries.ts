@@ -2,6 +2,8 @@ import type { Envelope } from '../envelope.ts'
 import { ExpressionError, HookyardError } from '../errors.ts'
 import { compileExpression, type CompiledExpression } from '../mapping/compile-expression.ts'
 import type { RouteDefinition, RuleSet, TargetDefinition } from '../rules/types.ts'
+import { explainWhen, isTruthy } from './explain-when.ts'
+import { JSONATA_FUNCTIONS } from '../mapping/find-unknown-functions.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 /** Per-route result of routing one event: the explain trace. */
@@ -66,7 +68,8 @@ type Emit = (target: string, request: OutboundRequest | null, error: string | nu
 async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: RuleSet, emit: Emit): Promise<RouteOutcome> {
   try {
     if (route.when && !isTruthy(await route.when.evaluate(envelope))) {
-      return { route: route.name, status: 'not_matched', reason: `when is false: ${route.when.text.trim()}` }
+      // the same words as `hookyard test`, the stored explain trace and the dashboard show
+      return { route: route.name, status: 'not_matched', reason: `when is false: ${await explainWhen(route.when.text, envelope)}` }
     }
     const routeMapped = route.map ? await route.map.evaluate(envelope) : undefined
     for (const targetName of route.to) {
@@ -87,7 +90,7 @@ async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: Rul
     }
     return { route: route.name, status: 'matched' }
   } catch (err) {
-    return { route: route.name, status: 'error', reason: (err as Error).message, error: describeError(err) }
+    return { route: route.name, status: 'error', reason: describeFailure(route, err), error: describeError(err) }
   }
 }
 
@@ -118,14 +121,6 @@ function defaultMap(target: TargetDefinition): CompiledExpression {
   return compiled
 }
 
-/** JSONata truthiness for a `when` result: false, null, undefined, 0, '' and empty arrays are false. */
-function isTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) {
-    return value.some(isTruthy)
-  }
-  return Boolean(value)
-}
-
 function withStandardHeaders(request: OutboundRequest, deliveryId: string, userAgent: string): OutboundRequest {
   return { ...request, headers: { ...request.headers, 'User-Agent': userAgent, 'X-Hookyard-Delivery': deliveryId } }
 }
@@ -137,6 +132,14 @@ function summarize(route: string, outcomes: RouteOutcome[]): RouteOutcome {
     outcomes.find((o) => o.status === 'matched') ??
     outcomes[0] ?? { route, status: 'not_matched', reason: 'no envelope' }
   )
+}
+
+/** Where the failing expression is written and which function failed: `rules/a.yaml:12: route r: $number(): D3030: ...`. */
+function describeFailure(route: RouteDefinition, err: unknown): string {
+  const token = err instanceof ExpressionError ? (err.cause as { token?: unknown } | undefined)?.token : undefined
+  const isFunction = typeof token === 'string' && (JSONATA_FUNCTIONS.has(token) || (err as ExpressionError).jsonataCode === 'T1006')
+  const fn = isFunction ? ` $${token}():` : ''
+  return `${route.origin.file}:${route.origin.line}: route ${route.name}:${fn} ${(err as Error).message}`
 }
 
 function describeError(err: unknown): NonNullable<RouteOutcome['error']> {

@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import { ExpressionError } from '../errors.ts'
 import { compileExpression, type CompiledExpression } from '../mapping/compile-expression.ts'
+import { findUnknownFunctions } from '../mapping/find-unknown-functions.ts'
 import type { Origin } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
 import { describeNode, stringValue, type MapEntry } from './yaml-nodes.ts'
@@ -34,7 +35,13 @@ export function compileRuleExpression(entry: MapEntry, scope: ExpressionScope, c
     return null
   }
   try {
-    return compileExpression(text, ctx.limits)
+    const compiled = compileExpression(text, ctx.limits)
+    for (const unknown of findUnknownFunctions(text)) {
+      const where = isScalar(entry.value) ? positionAt(loc, valueIndexToOffset(loc, entry.value, unknown.index)) : at
+      const hint = unknown.suggestion ? ` (did you mean $${unknown.suggestion}?)` : ''
+      ctx.problems.add(where, `${prefix}: ${entry.key}: unknown function $${unknown.name}${hint}`)
+    }
+    return compiled
   } catch (err) {
     if (!(err instanceof ExpressionError) || !isScalar(entry.value)) {
       ctx.problems.add(at, `${prefix}: ${entry.key}: ${err instanceof Error ? err.message : String(err)}`)

@@ -92,7 +92,7 @@ export const bitbucketServerSource: SourceType = {
     const event = header(req, 'x-event-key') ?? 'unknown'
     const ping = event === 'diagnostics:ping'
     // "Test connection" is answered without caring what (if anything) it carries
-    const body = ping ? bodyOrNull(req) : parseBody(req)
+    const body = ping ? bodyOrNull(req) : parseBody(req, { required: true })
     const changes = event === 'repo:refs_changed' ? arr(body, 'changes') : []
     return {
       event,

@@ -74,7 +74,7 @@ export const bitbucketSource: SourceType = {
   },
 
   parse(req) {
-    const body = parseBody(req)
+    const body = parseBody(req, { required: true })
     const event = header(req, 'x-event-key') ?? 'unknown'
     const changes = event === 'repo:push' ? arr(body, 'push', 'changes') : []
     return {

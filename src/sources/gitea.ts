@@ -40,7 +40,7 @@ export const giteaSource: SourceType = {
   },
 
   parse(req) {
-    const body = parseBody(req)
+    const body = parseBody(req, { required: true })
     const event = header(req, 'x-gitea-event', 'x-forgejo-event', 'x-gogs-event') ?? 'unknown'
     const pusher = str(body, 'pusher', 'login') ?? str(body, 'pusher', 'username')
     return {

@@ -27,7 +27,7 @@ export const githubSource: SourceType = {
   },
 
   parse(req) {
-    const body = parseBody(req)
+    const body = parseBody(req, { required: true })
     const event = header(req, 'x-github-event') ?? 'unknown'
     return {
       event,

@@ -56,7 +56,7 @@ export const gitlabSource: SourceType = {
   },
 
   parse(req) {
-    const body = parseBody(req)
+    const body = parseBody(req, { required: true })
     const kind = str(body, 'object_kind')
     return {
       event: header(req, 'x-gitlab-event') ?? kind ?? 'unknown',

@@ -112,17 +112,29 @@ function formFields(params: URLSearchParams): Record<string, string | string[]> 
 
 /**
  * The envelope's `body`: parsed JSON, the decoded `payload` field of a form post, or the form
- * fields. An empty body is null (token-only triggers and pings post nothing). Any content type
- * other than form-encoded is read as JSON (senders mislabel JSON as text/plain), so XML,
+ * fields. An empty body is null (token-only triggers post nothing) unless `required` (senders that
+ * always post a payload: an empty one is a broken request, answered 400 "empty body"). Any content
+ * type other than form-encoded is read as JSON (senders mislabel JSON as text/plain), so XML,
  * multipart and other non-JSON bodies are a BodyError. A UTF-8 byte order mark is skipped; form
  * fields with broken percent-encoding decode leniently (URLSearchParams keeps `%zz` as is).
  * @throws BodyError when the bytes cannot be parsed for their content type
  */
-export function parseBody(req: InboundRequest): unknown {
+export function parseBody(req: InboundRequest, options: { required?: boolean } = {}): unknown {
   const text = bodyText(req)
-  if (text.trim() === '') return null
+  if (text.trim() === '') {
+    if (options.required) throw new BodyError('empty body: this sender always posts a JSON payload')
+    return null
+  }
   if (!isFormEncoded(req)) return parseJson(text)
   const params = new URLSearchParams(text)
   const payload = params.get('payload')
-  return payload === null ? formFields(params) : parseJson(payload, 'form field "payload"')
+  if (payload !== null) return parseJson(payload, 'form field "payload"')
+  if (/^\s*[[{]/.test(text)) {
+    // a JSON body labelled as a form: read as form fields it would be one meaningless key
+    throw new BodyError(
+      'the body looks like JSON but Content-Type is application/x-www-form-urlencoded, so it was read as form fields and has no "payload" field: ' +
+        'send it as application/json (or as payload=<json>)'
+    )
+  }
+  return formFields(params)
 }

@@ -32,6 +32,29 @@ describe('hookyard CLI', () => {
     expect(lines.some((l) => /broken\.yaml:8:\d+ .*nowhere/.test(l))).toBe(true)
   })
 
+  it('check reports an unknown JSONata function at file:line:col with the right spelling', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookyard-fn-'))
+    writeFileSync(
+      join(dir, 'r.yaml'),
+      [
+        'sources:',
+        '  gh: { type: github, secret: x }',
+        'targets:',
+        '  ci: { type: http, url: "http://127.0.0.1:9/" }',
+        'routes:',
+        '  - name: r',
+        '    source: gh',
+        '    to: ci',
+        '    map: \'{ "body": { "branch": $lowerCase(push.branch) } }\'',
+        '',
+      ].join('\n')
+    )
+    const res = await runCli(['check', dir])
+    expect(res.code).toBe(1)
+    const column = '    map: \'{ "body": { "branch": '.length + 1
+    expect(res.stdout).toContain(`r.yaml:9:${column} route r: map: unknown function $lowerCase (did you mean $lowercase?)`)
+  })
+
   it('serve with no REDIS_URL starts a private redis-server, answers /healthz and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hookyard-data-'))
     const { child, output } = startCli(['serve', '--port', '0'], {

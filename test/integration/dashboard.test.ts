@@ -151,6 +151,22 @@ describe('dashboard at /ui in a real headless Chromium', () => {
     await page.close()
   })
 
+  it('takes a token pasted into the URL hash of an open page, without a reload', async () => {
+    const page = await context.newPage()
+    const errors = collectPageErrors(page)
+    await page.goto(`${hy.url}/ui`)
+    const prompt = page.getByTestId('token-prompt')
+    await prompt.waitFor({ state: 'visible' })
+    await page.evaluate('window.notReloaded = true')
+    await page.evaluate(`location.hash = ${JSON.stringify(`#token=${encodeURIComponent(hy.adminToken)}`)}`)
+    await prompt.waitFor({ state: 'hidden' })
+    await expect.poll(() => page.getByTestId('rules-version').textContent()).toBe(hy.app.ruleSet().version)
+    expect(await page.evaluate('window.notReloaded')).toBe(true)
+    expect(page.url()).not.toContain('token')
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([])
+    await page.close()
+  })
+
   it('shows a webhook arriving, its explain trace and failed delivery; Replay resends it and the replay is delivered', async () => {
     expect(hy.adminToken).toBe(ADMIN_TOKEN)
     const page = await context.newPage()

@@ -110,6 +110,14 @@ describe('delivery retries (product.md section 6)', () => {
     }
     expect(target.requests).toHaveLength(3)
     expect(new Set(target.requests.map((r) => r.body)).size).toBe(1)
+    // the attempts that will be retried are info; the one that fails for good is warn
+    const lines = hy.logs.map((l) => JSON.parse(l) as { msg: string; delivery?: string; level: number; attempt?: number })
+    const logged = lines.filter((l) => l.msg === 'delivery attempt' && l.delivery === id).map((l) => [l.attempt, l.level])
+    expect(logged).toEqual([
+      [1, 30],
+      [2, 30],
+      [3, 40],
+    ])
   })
 
   it('retries a target that does not answer within the timeout', async () => {

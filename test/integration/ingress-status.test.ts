@@ -94,8 +94,11 @@ describe('ingress status policy (product.md section 5)', () => {
     const body = (await res.json()) as { event: string; deliveries: unknown[]; reason: string; routes: { route: string; status: string; reason: string }[] }
     expect(body.deliveries).toEqual([])
     expect(body.reason).toBe('no route matched')
-    expect(body.routes[0]).toMatchObject({ route: 'pushes-to-master', status: 'not_matched' })
-    expect(body.routes[0]!.reason).toContain('when is false')
+    // as precise as the dry run, and the same words in the stored explain trace the dashboard shows
+    const reason = 'when is false: none of: push.branch = "master" (push.branch is "feature-x"); push.branch = "main" (push.branch is "feature-x")'
+    expect(body.routes).toEqual([{ route: 'pushes-to-master', status: 'not_matched', reason }])
+    const stored = await fetch(`${hy.url}/api/events/${body.event}`, { headers: { authorization: `Bearer ${hy.adminToken}` } })
+    expect(((await stored.json()) as { event: { routes: unknown[] } }).event.routes).toEqual([{ route: 'pushes-to-master', status: 'not_matched', reason }])
   })
 
   it('200 duplicate for a repeated sender delivery id, and nothing is enqueued again', async () => {
@@ -168,6 +171,42 @@ describe('ingress status policy (product.md section 5)', () => {
     const res = await hy.post('github', bad, githubHeaders(GH, 'push', bad))
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BODY_INVALID')
+  })
+
+  it('400 "empty body" for an empty signed body', async () => {
+    const res = await hy.post('github', '', githubHeaders(GH, 'push', ''))
+    expect(res.status).toBe(400)
+    const { error } = (await res.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('BODY_INVALID')
+    expect(error.message).toMatch(/^empty body/)
+  })
+
+  it('400 saying the body was read as form fields for JSON posted form-encoded without a payload field', async () => {
+    const res = await hy.post('github', push, { ...githubHeaders(GH, 'push', push), 'content-type': 'application/x-www-form-urlencoded' })
+    expect(res.status).toBe(400)
+    const { error } = (await res.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('BODY_INVALID')
+    expect(error.message).toContain('read as form fields')
+  })
+
+  it('405 with Allow: POST for GET and PUT on a webhook URL, saying what the URL is for', async () => {
+    for (const method of ['GET', 'PUT']) {
+      const res = await fetch(`${hy.url}/hooks/github`, { method })
+      expect(res.status).toBe(405)
+      expect(res.headers.get('allow')).toBe('POST')
+      const { error } = (await res.json()) as { error: { code: string; message: string } }
+      expect(error.message).toContain('webhook URL')
+      expect(error.message).not.toContain('no source named')
+    }
+    const unknown = await fetch(`${hy.url}/hooks/nope`)
+    expect(unknown.status).toBe(405)
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain('no source named "nope"')
+  })
+
+  it('GET / redirects to the dashboard', async () => {
+    const res = await fetch(`${hy.url}/`, { redirect: 'manual' })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/ui')
   })
 
   it('413 for a body over the limit, streamed without a Content-Length too', async () => {

@@ -144,11 +144,11 @@ describe('hookyard test (rule regression cases)', () => {
     expect(res.stdout).toMatch(/\d+ passed, 1 failed\n$/)
   })
 
-  it('says so and exits 0 when there are no cases', async () => {
+  it('says so and exits 1 when there are no cases (a wrong path in CI must not pass)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hookyard-test-cmd-'))
     tempDirs.push(dir)
     const res = await runCli(['test', '--rules', dir], {})
-    expect(res.code).toBe(0)
+    expect(res.code).toBe(1)
     expect(res.stdout).toBe(`no test cases found in ${join(dir, 'tests')}\n`)
   })
 })

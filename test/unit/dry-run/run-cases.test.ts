@@ -21,6 +21,41 @@ function rulesCopy(): string {
 
 const run = (rulesDir: string) => runCases({ rulesDir, casesDir: join(rulesDir, 'tests'), userAgent: 'hookyard/test' })
 
+describe('case env', () => {
+  it('falls back to each ${VAR:-default} for variables the case does not set, and masks a short secret from its env', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookyard-case-env-'))
+    dirs.push(dir)
+    writeFileSync(
+      join(dir, 'r.yaml'),
+      [
+        'sources:',
+        '  in: { type: generic, verify: none }',
+        'targets:',
+        '  ci: { type: bitrise, url: "${BITRISE_URL:-http://bitrise.example}", app_slug: app1, token: "${BITRISE_TOKEN}" }',
+        'routes:',
+        '  - { name: r, source: in, to: ci, map: \'{ "branch": "main", "commit_hash": body.sha }\' }',
+        '',
+      ].join('\n')
+    )
+    mkdirSync(join(dir, 'tests'))
+    writeFileSync(
+      join(dir, 'tests', 'c.yaml'),
+      [
+        'source: in',
+        'body: { sha: abc }',
+        'env: { BITRISE_TOKEN: t1 }',
+        'expect:',
+        '  - route: r',
+        '    target: ci',
+        '    request: { url: "http://bitrise.example/app/app1/build/start.json", body: { hook_info: { build_trigger_token: "***" } } }',
+        '',
+      ].join('\n')
+    )
+    const results = await run(dir)
+    expect(results).toEqual([expect.objectContaining({ name: 'c', passed: true })])
+  })
+})
+
 describe('case files', () => {
   it('lists case files in name order, skipping _drafts, dotfiles and subdirectories', async () => {
     const dir = rulesCopy()

@@ -130,6 +130,10 @@ routes:
     source: in
     to: ios
     map: '{ "commit_hash": body.sha }'
+  - name: bad-number
+    source: in
+    when: $number(body.count) > 2
+    to: ios
 `
   )
   const ruleSet = await loadRules(dir, { env: { TOKEN: 'tok-SECRET-5555' } })
@@ -146,5 +150,11 @@ routes:
     expect(text).toMatch(/\[error\] broken-when {2}error: T2001 at 12: The left side of the "\+" operator/)
     expect(text).toContain('mapping error: route no-branch, target ios:')
     expect(JSON.stringify(result)).not.toContain('tok-SECRET-5555')
+  })
+
+  it('names the rule file and line of the route and the JSONata function that failed', async () => {
+    const result = await dryRun(ruleSet, 'in', Buffer.from('{"count":"many"}'))
+    const failed = result.routes.find((r) => r.route === 'bad-number')
+    expect(failed?.reason).toBe(`${join(dir, 'rules.yaml')}:14: route bad-number: $number(): D3030: Unable to cast value to a number: "many"`)
   })
 })

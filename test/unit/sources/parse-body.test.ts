@@ -23,9 +23,11 @@ describe('parseBody', () => {
     expect(parseBody(inbound(form, 'branch=main&tag=v1&tag=v2'))).toEqual({ branch: 'main', tag: ['v1', 'v2'] })
   })
 
-  it('treats an empty body as null', () => {
+  it('treats an empty body as null, or as "empty body" when the sender always posts one', () => {
     expect(parseBody(inbound(json, ''))).toBeNull()
     expect(parseBody(inbound({}, '  \n'))).toBeNull()
+    expectCode(() => parseBody(inbound(json, ''), { required: true }), 'BODY_INVALID')
+    expect(thrown(() => parseBody(inbound(json, ' '), { required: true }))).toHaveProperty('message', expect.stringMatching(/^empty body/))
   })
 
   it('strips a UTF-8 byte order mark', () => {

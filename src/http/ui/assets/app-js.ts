@@ -324,6 +324,13 @@ replace($('filter-status'), STATUS_FILTERS.map(([value, label]) => h('button', {
   },
 }, label)))
 window.addEventListener('popstate', route)
+// a token pasted into the address bar of an open dashboard (#token=..., e.g. after a restart) is taken without a reload
+window.addEventListener('hashchange', () => {
+  if (!takeTokenFromUrl()) return
+  $('token-prompt').hidden = true
+  state.last = {}
+  refresh()
+})
 document.addEventListener('visibilitychange', () => { if (!document.hidden && state.live) refresh() })
 setInterval(() => { tickTimes(); if (!state.error && state.live) renderConn() }, 1000)
 renderConn()

@@ -1,5 +1,5 @@
 import jsonata from 'jsonata'
-import { compileExpression } from '../mapping/compile-expression.ts'
+import { compileExpression, type CompiledExpression } from '../mapping/compile-expression.ts'
 
 /** The slice of JSONata's AST this module reads (jsonata's own typings leave most of it out). */
 interface AstNode {
@@ -126,20 +126,48 @@ function describe(value: unknown): string {
 
 const FAILED = Symbol('failed')
 
+/**
+ * Ingress explains every route that does not match, so the parts of each `when` are compiled once
+ * and kept; a rules reload brings new texts, hence the cap (cleared when reached).
+ */
+const MAX_CACHED = 2_000
+const compiled = new Map<string, CompiledExpression | null>()
+const parsed = new Map<string, AstNode | null>()
+
+function cached<T>(cache: Map<string, T>, text: string, make: () => T): T {
+  let value = cache.get(text)
+  if (value === undefined && !cache.has(text)) {
+    if (cache.size >= MAX_CACHED) cache.clear()
+    value = make()
+    cache.set(text, value)
+  }
+  return value as T
+}
+
 async function tryEvaluate(text: string, input: unknown): Promise<unknown> {
+  const expr = cached(compiled, text, () => {
+    try {
+      return compileExpression(text)
+    } catch {
+      return null
+    }
+  })
+  if (!expr) return FAILED
   try {
-    return await compileExpression(text).evaluate(input)
+    return await expr.evaluate(input)
   } catch {
     return FAILED
   }
 }
 
 function parse(text: string): AstNode | null {
-  try {
-    return jsonata(text).ast() as AstNode
-  } catch {
-    return null
-  }
+  return cached(parsed, text, () => {
+    try {
+      return jsonata(text).ast() as AstNode
+    } catch {
+      return null
+    }
+  })
 }
 
 /** JSONata truthiness, as routing applies it to a `when` result. */

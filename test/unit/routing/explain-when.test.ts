@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { explainWhen, isTruthy } from '../../../src/dry-run/explain-when.ts'
+import { explainWhen, isTruthy } from '../../../src/routing/explain-when.ts'
 
 const envelope = {
   event: 'push',
