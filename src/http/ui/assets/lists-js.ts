@@ -3,7 +3,7 @@ export const listsJs = String.raw`
 import { h, replace, pill, timeEl, fmtNum } from './dom.js'
 import { icon } from './icons.js'
 
-const DELIVERY_STATUSES = ['delivered', 'failed', 'retrying', 'queued', 'coalesced']
+const DELIVERY_STATUSES = ['delivered', 'failed', 'retrying', 'queued', 'coalesced', 'superseded']
 
 export function renderRules(el, s) {
   const names = (label, list) => label + ': ' + (list.length ? list.join(', ') : 'none')
@@ -74,7 +74,7 @@ function failedGroup(target, list, on) {
 
 /** The worst delivery state of an event decides its row's edge colour. */
 function worst(dl) {
-  for (const s of ['failed', 'retrying', 'queued', 'delivered', 'coalesced']) if (dl[s] > 0) return s
+  for (const s of ['failed', 'retrying', 'queued', 'delivered', 'coalesced', 'superseded']) if (dl[s] > 0) return s
   return 'none'
 }
 
