@@ -17,9 +17,6 @@ export interface Metrics extends MetricsRecorder {
   render(): Promise<{ contentType: string; body: string }>
 }
 
-/** Both flow gauges of one scrape share a single read of Redis. */
-const FLOW_READ_REUSE_MS = 500
-
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const
 
 /** Attempts range from a fast 2xx (milliseconds) to a target timing out (default timeout 10 s, up to minutes). */
@@ -76,15 +73,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['notify', 'outcome'] as const,
     registers,
   })
-  // one read of Redis per scrape feeds both per-target gauges (Redis unreachable: no series)
+  // one read of Redis per scrape feeds both per-target gauges: prom-client starts every collect of
+  // a scrape at once, so they share the read in flight (Redis unreachable: no series)
   const flowStates = options.flowStates
-  let flowRead: { at: number; states: ReturnType<FlowStates> } | null = null
-  const readFlow = async () => {
-    if (!flowStates) return null
-    if (flowRead === null || Date.now() - flowRead.at > FLOW_READ_REUSE_MS) {
-      flowRead = { at: Date.now(), states: flowStates() }
-    }
-    return flowRead.states.catch(() => null)
+  let flowRead: Promise<Awaited<ReturnType<FlowStates>> | null> | null = null
+  const readFlow = () => {
+    if (!flowStates) return Promise.resolve(null)
+    flowRead ??= flowStates()
+      .catch(() => null)
+      .finally(() => (flowRead = null))
+    return flowRead
   }
   new Gauge({
     name: 'hookyard_target_paused',
