@@ -68,13 +68,18 @@ describe('the shipped rules/ directory', () => {
     copyFileSync(join(SHIPPED_RULES, '_example.yaml'), join(dir, 'example.yaml'))
     const rs = await loadRules(dir, { env: {} })
     expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'proget'])
-    expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual(['bitrise', 'buildmaster', 'gitlab', 'http', 'myget', 'travis'])
+    expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual(['bitrise', 'buildmaster', 'gitlab', 'http', 'http', 'myget', 'travis'])
     expect(rs.sources.get('example-open')).toMatchObject({ secrets: [], options: { verify: 'none' } })
     expect(rs.sources.get('example-gitlab')?.secrets).toEqual(['change-me-old', 'change-me'])
     // the anchored retry policy is reused through an alias
     expect(rs.targets.get('example-travis')?.retry).toEqual({ attempts: 12, backoffMs: 5_000, maxBackoffMs: 1_800_000 })
     expect(rs.targets.get('example-gitlab-pipeline')?.cooldownKey?.text).toBe('push.branch')
     expect(rs.secretValues).toContain('Bearer change-me')
+    expect(rs.targets.get('example-jenkins')?.flow).toEqual({ concurrency: 2, supersede: true, circuit: { failures: 5, pauseMs: 300_000 } })
+    expect([...rs.notifiers.values()].map((n) => [n.name, n.type])).toEqual([
+      ['example-ops-chat', 'slack'],
+      ['example-pager', 'http'],
+    ])
   })
 })
 
