@@ -28,6 +28,17 @@ export function renderStats(el, s) {
       fmtNum(q.active || 0) + ' active · ' + fmtNum(q.delayed || 0) + ' delayed'))
 }
 
+/** Targets paused by their circuit breaker or by hand, each with a Resume button; nothing when none is. */
+export function renderPaused(el, targets, on) {
+  replace(el, targets.length === 0 ? null : h('div', { class: 'banner warn paused' },
+    icon('alert'),
+    h('span', null, h('strong', null, targets.length === 1 ? 'Paused target: ' : 'Paused targets: '), 'nothing is sent to them; their deliveries wait.'),
+    h('span', { class: 'spacer' }),
+    targets.map((target) => h('span', { class: 'paused-target', testid: 'paused-target', data: { target } },
+      h('span', { class: 'mono' }, target),
+      h('button', { class: 'btn small', type: 'button', testid: 'resume-target', title: 'resume ' + target + ' now', onclick: (e) => on.resumeTarget(target, e.currentTarget) }, 'Resume')))))
+}
+
 function plural(n, word) {
   return n + ' ' + word + (n === 1 ? '' : 's')
 }

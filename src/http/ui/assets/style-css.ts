@@ -246,6 +246,9 @@ tr.row:hover .c-go { color: var(--accent); }
 .banner { display: flex; gap: 10px; align-items: flex-start; margin-top: 14px; padding: 10px 12px; border-radius: var(--radius-sm); font-size: 13px; }
 .banner.bad { color: var(--red); background: color-mix(in srgb, var(--red) 9%, transparent); border: 1px solid color-mix(in srgb, var(--red) 25%, transparent); }
 .banner .icon { margin-top: 1px; }
+.banner.warn { color: var(--amber); background: color-mix(in srgb, var(--amber) 9%, transparent); border: 1px solid color-mix(in srgb, var(--amber) 25%, transparent); }
+.banner.paused { align-items: center; flex-wrap: wrap; }
+.paused-target { display: inline-flex; align-items: center; gap: 6px; }
 .link { color: var(--accent); text-decoration: none; cursor: pointer; }
 .link:hover { text-decoration: underline; }
 
