@@ -174,10 +174,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
   const deliverLatest = async (job: Job<CooldownJobData>, token: string | undefined, signal?: AbortSignal): Promise<void> => {
     const d = job.data
     const owner = job.id ?? d.keyHash
-    // The gate is this key's window and, while a send is in flight, its lock: a retry of an older
-    // wake-up job must not send the same latest delivery at the same time.
+    // The gate is this key's window. Without a window (supersede alone) it is held for a lock
+    // period while a delivery of the key is sent, so a retry of an older wake-up job cannot send
+    // the same latest delivery at the same time.
     // A cooling key waits in the delayed set: it holds no concurrency slot and burns no attempt.
-    if (!(await cooldowns.claimGate(d.keyHash, owner, Math.max(d.cooldownMs, lockDuration)))) {
+    if (!(await cooldowns.claimGate(d.keyHash, owner, d.cooldownMs > 0 ? d.cooldownMs : lockDuration))) {
       const ttl = await cooldowns.gateTtl(d.keyHash)
       await job.moveToDelayed(Date.now() + Math.max(ttl, 10), token)
       throw new DelayedError()

@@ -171,13 +171,29 @@ if state then return 1 end
 return 0
 `
 
+type ScriptCall = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>
+
 export function createFlowStore(redis: Redis, keys: Keys): FlowStore {
+  // EVALSHA: admit runs before every attempt, so the script text is not sent each time
+  const scripts = { ADMIT, FREE_SLOT, COUNT_OUTCOME, DROP_PROBE, PAUSE, RESUME }
+  for (const [name, lua] of Object.entries(scripts)) {
+    redis.defineCommand(`hookyardFlow${name}`, { lua })
+  }
+  const call = (name: keyof typeof scripts): ScriptCall => {
+    const command = (redis as unknown as Record<string, ScriptCall>)[`hookyardFlow${name}`]!
+    return command.bind(redis)
+  }
+  const admit = call('ADMIT')
+  const freeSlotScript = call('FREE_SLOT')
+  const countOutcome = call('COUNT_OUTCOME')
+  const dropProbe = call('DROP_PROBE')
+  const pause = call('PAUSE')
+  const resume = call('RESUME')
   const freeSlot = async (target: string, member: string, limit: number): Promise<string[]> =>
-    limit > 0 ? ((await redis.eval(FREE_SLOT, 2, keys.flowSlots(target), keys.flowWaiters(target), member, limit)) as string[]) : []
+    limit > 0 ? ((await freeSlotScript(2, keys.flowSlots(target), keys.flowWaiters(target), member, limit)) as string[]) : []
   return {
     async admit(target, member, limit, leaseMs) {
-      const [go, waitMs, reason] = (await redis.eval(
-        ADMIT,
+      const [go, waitMs, reason] = (await admit(
         4,
         keys.circuit(target),
         keys.flowSlots(target),
@@ -196,8 +212,7 @@ export function createFlowStore(redis: Redis, keys: Keys): FlowStore {
     },
     async finish(target, member, limit, circuit, outcome) {
       const wake = await freeSlot(target, member, limit)
-      const [transition, pauseMs] = (await redis.eval(
-        COUNT_OUTCOME,
+      const [transition, pauseMs] = (await countOutcome(
         1,
         keys.circuit(target),
         member,
@@ -212,14 +227,14 @@ export function createFlowStore(redis: Redis, keys: Keys): FlowStore {
       return { wake, transition: transition === '' ? null : (transition as FlowAfter['transition']), pauseMs: Number(pauseMs) }
     },
     async release(target, member, limit) {
-      await redis.eval(DROP_PROBE, 1, keys.circuit(target), member, Date.now())
+      await dropProbe(1, keys.circuit(target), member, Date.now())
       return freeSlot(target, member, limit)
     },
     async pause(target) {
-      return Number(await redis.eval(PAUSE, 1, keys.circuit(target))) === 1
+      return Number(await pause(1, keys.circuit(target))) === 1
     },
     async resume(target) {
-      return Number(await redis.eval(RESUME, 1, keys.circuit(target))) === 1
+      return Number(await resume(1, keys.circuit(target))) === 1
     },
     async state(target) {
       const [[, circuit], [, inflight]] = (await redis
