@@ -193,4 +193,19 @@ routes:
     expect(Date.parse(failed.at)).toBeGreaterThan(0)
     expect(alerts.requests.at(-1)!.headers['content-type']).toBe('application/json')
   }, 30_000)
+
+  it('a worker killed with SIGKILL while holding the only slot does not keep it: its lease runs out and every delivery goes', async () => {
+    capped.requests.length = 0
+    capped.maxOpen = 0
+    capped.fallback = { status: 200, delayMs: 1500 }
+    const first = (await post(ingest.url, push(sha(41), 'cap-kill')))[0]!.id
+    await expect.poll(() => capped.requests.length, { timeout: 10_000 }).toBe(1)
+    const second = (await post(ingest.url, push(sha(42), 'cap-kill-2')))[0]!.id
+    const busy = workers.find((w) => w.logs().some((l) => l['msg'] === 'delivery attempt started' && l['delivery'] === first))!
+    await busy.kill()
+    await expect.poll(async () => (await statuses([first, second])).map((d) => d.status), { timeout: 45_000, interval: 500 }).toEqual(['delivered', 'delivered'])
+    // the killed attempt is sent again (at least once), never alongside another
+    expect(capped.requests.map((r) => r.headers['x-hookyard-delivery']).filter((id) => id === first).length).toBeGreaterThanOrEqual(2)
+    expect(capped.maxOpen).toBe(1)
+  }, 60_000)
 })
