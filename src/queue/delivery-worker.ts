@@ -110,8 +110,20 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
     throw new DelayedError()
   }
 
-  /** After an attempt: frees the slot, feeds the breaker, wakes waiters and raises alerts. */
+  /**
+   * After an attempt: frees the slot, feeds the breaker, wakes waiters and raises alerts. Never
+   * throws: a Redis blip here must not turn a sent attempt into a retry (a slot it could not free
+   * runs out with its lease).
+   */
   const settle = async (s: Sending, job: Job<QueueJobData>, probe: boolean, result: AttemptResultRecord | null, last: boolean): Promise<void> => {
+    try {
+      await settleFlow(s, job, probe, result, last)
+    } catch (err) {
+      logger.warn({ target: s.target, delivery: s.deliveryId, err: (err as Error).message }, 'flow control not updated after an attempt')
+    }
+  }
+
+  const settleFlow = async (s: Sending, job: Job<QueueJobData>, probe: boolean, result: AttemptResultRecord | null, last: boolean): Promise<void> => {
     const fc = options.flowControl(s.target)
     const limit = fc?.concurrency ?? 0
     const member = job.id ?? ''
