@@ -3,6 +3,8 @@ import type { Notification, NotifyKind } from './notification.ts'
 
 /** Longest response excerpt a chat message repeats (the dashboard has the rest). */
 const CHAT_EXCERPT_CHARS = 300
+/** Slack refuses a section longer than 3,000 characters (the whole text field stays within it). */
+const SLACK_SECTION_CHARS = 2_900
 
 const TITLES: Record<Notification['type'], string> = {
   delivery_failed: 'Delivery failed',
@@ -29,7 +31,8 @@ function bodyFor(kind: NotifyKind, n: Notification): unknown {
   const title = `${TITLES[n.type]}${n.target ? `: ${n.target}` : ''}`
   if (kind === 'slack') {
     const lines = facts.map(([k, v]) => `*${k}:* ${escapeSlack(v)}`)
-    const details = [escapeSlack(n.message), ...lines, ...(n.link ? [`<${n.link}|Open in hookyard>`] : [])].join('\n')
+    const link = n.link ? `\n<${n.link}|Open in hookyard>` : ''
+    const details = clipTo([escapeSlack(n.message), ...lines].join('\n'), SLACK_SECTION_CHARS - link.length) + link
     return {
       text: `${title}: ${n.message}`,
       blocks: [
@@ -74,7 +77,11 @@ function factsOf(n: Notification): [string, string][] {
 }
 
 function clip(text: string): string {
-  return text.length > CHAT_EXCERPT_CHARS ? `${text.slice(0, CHAT_EXCERPT_CHARS)}…` : text
+  return clipTo(text, CHAT_EXCERPT_CHARS)
+}
+
+function clipTo(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
 /** Slack reads &, < and > as markup in mrkdwn text. */

@@ -61,4 +61,12 @@ describe('formatNotification', () => {
     const slack = JSON.parse(formatNotification('slack', 'https://s.example', n, 'ua').body) as { text: string }
     expect(slack.text).toBe('Rules invalid: a rules reload failed')
   })
+
+  it('slack: a long section is clipped below Slack\'s 3,000-character limit, keeping the link', () => {
+    const n: Notification = { ...failed, type: 'rules_invalid', problems: Array.from({ length: 10 }, (_, i) => `rules/a.yaml:${i}:1 ${'y'.repeat(500)}`) }
+    const body = JSON.parse(formatNotification('slack', 'https://s.example', n, 'ua').body) as { blocks: { text: { text: string } }[] }
+    const section = body.blocks[1]!.text.text
+    expect(section.length).toBeLessThanOrEqual(3000)
+    expect(section.endsWith(`<${failed.link}|Open in hookyard>`)).toBe(true)
+  })
 })
