@@ -26,6 +26,8 @@ export interface Config {
   retentionMs: number
   /** the most events kept (with their deliveries and attempts); the oldest go first */
   retentionCount: number
+  /** the address people reach hookyard at, for dashboard links in notifications; null: no links */
+  publicUrl: string | null
 }
 
 /** Command-line flags; they override the environment. */
@@ -72,6 +74,10 @@ const schema = z.object({
   WORKER_CONCURRENCY: intString(1, 10_000).default(50),
   RETENTION: durationMs.default(7 * 24 * 3600_000),
   RETENTION_COUNT: intString(1, 100_000_000).default(100_000),
+  HOOKYARD_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL such as https://hookyard.example.com')
+    .optional(),
 })
 
 /**
@@ -109,5 +115,6 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     workerConcurrency: c.WORKER_CONCURRENCY,
     retentionMs: c.RETENTION,
     retentionCount: c.RETENTION_COUNT,
+    publicUrl: c.HOOKYARD_PUBLIC_URL ?? null,
   }
 }

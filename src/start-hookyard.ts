@@ -16,6 +16,8 @@ import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics/create-metrics.ts'
 import { createEventWriter } from './delivery-log/accept-event.ts'
 import { createCooldownStore } from './queue/cooldown-store.ts'
+import { createFlowStore } from './queue/flow-store.ts'
+import { createNotifier, type Notifier } from './queue/notifier.ts'
 import { startInboxPump } from './queue/inbox-pump.ts'
 import { DELIVERY_QUEUE, type QueueJobData } from './queue/delivery-job.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
@@ -98,13 +100,23 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   }
   const maxTimeoutMs = Math.max(0, ...[...ruleSet.targets.values()].map((t) => t.timeoutMs))
   // a scrape can only happen once the server listens, after `queue` exists
-  const metrics = createMetrics({ queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed') })
+  const metrics = createMetrics({
+    queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+    flowStates: async () => {
+      const names = [...ruleSet.targets.keys()]
+      const states = await Promise.all(names.map((t) => flow.state(t)))
+      return new Map(names.map((t, i) => [t, states[i]!]))
+    },
+  })
+  // a reload that fails is reported once the queue exists (notifications travel through it)
+  let notifier: Notifier | null = null
   const rules = createRulesReloader({
     dir: config.rulesDir,
     env: options.env,
     initial: ruleSet,
     logger: logger.child({ component: 'rules' }),
     metrics,
+    onInvalid: (problems) => void notifier?.notify({ type: 'rules_invalid', problems: problems.slice(0, 10), message: `a rules reload failed with ${problems.length} problem(s); the previous rules keep serving` }),
     onSwap: (next) => {
       ruleSet = next
       const longest = Math.max(0, ...[...next.targets.values()].map((t) => t.timeoutMs))
@@ -151,13 +163,19 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
   queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
   opened.push(() => queue.close())
+  const userAgent = `hookyard/${options.version}`
+  const flow = createFlowStore(producerRedis, keys)
+  const notifierFor = (q: Queue<QueueJobData>): Notifier =>
+    createNotifier({ queue: q, getRuleSet: () => ruleSet, publicUrl: config.publicUrl, userAgent, retentionMs: config.retentionMs, logger: logger.child({ component: 'notify' }) })
+  notifier = notifierFor(queue)
   const producer = createProducer({ writer: createEventWriter(producerRedis, keys, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
 
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   opened.push(() => workerRedis?.disconnect(), () => pumpRedis?.disconnect())
-  const workerCooldowns = workerRedis && createCooldownStore(workerRedis, keys, { onCoalesced: (target) => metrics.coalesced(target) })
+  const workerCooldowns =
+    workerRedis && createCooldownStore(workerRedis, keys, { onCoalesced: (target) => metrics.coalesced(target), onSuperseded: (target) => metrics.superseded(target) })
   const workerQueue = workerRedis && new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: workerRedis, prefix: keys.prefix })
   const pump =
     pumpRedis && workerQueue && workerCooldowns
@@ -172,12 +190,16 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
         })
       : null
   opened.push(() => workerQueue?.close(), () => pump?.stop())
-  const worker = workerRedis && workerCooldowns
+  const worker = workerRedis && workerCooldowns && workerQueue
     ? createDeliveryWorker({
         connection: workerRedis,
         prefix: keys.prefix,
         log: createDeliveryLog(workerRedis, keys, config.retentionMs),
         cooldowns: workerCooldowns,
+        flow: createFlowStore(workerRedis, keys),
+        flowControl: (target) => ruleSet.targets.get(target)?.flow,
+        queue: workerQueue,
+        notifier: notifierFor(workerQueue),
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         secretValues: () => ruleSet.secretValues,
@@ -191,7 +213,6 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   // never logged: `serve` prints it once, in the dashboard URL, when it was generated here
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url')
   const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs)
-  const userAgent = `hookyard/${options.version}`
   let closing = false
   const app = createApp({
     ingest:
@@ -209,6 +230,8 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
             replayer: createReplayer({ queue, log: deliveryLog, getRuleSet: () => ruleSet, retentionMs: config.retentionMs }),
             producer,
             queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+            flow,
+            notifier,
             logger: logger.child({ component: 'admin' }),
             userAgent,
           },

@@ -30,9 +30,10 @@ Options:
 Environment:
   PORT, HOST, REDIS_URL, RULES_DIR, LOG_LEVEL, HOOKYARD_ADMIN_TOKEN, MAX_BODY_BYTES,
   HOOKYARD_ROLE, HOOKYARD_PREFIX, HOOKYARD_DATA_DIR, DEDUP_WINDOW, RETENTION,
-  RETENTION_COUNT, WORKER_CONCURRENCY (see README.md). Without REDIS_URL, serve starts
-  a private redis-server from PATH with its data under ./.hookyard/redis, or joins the one
-  another hookyard process of the same folder runs; the last process to stop stops it.
+  RETENTION_COUNT, WORKER_CONCURRENCY, HOOKYARD_PUBLIC_URL (see README.md). Without
+  REDIS_URL, serve starts a private redis-server from PATH with its data under
+  ./.hookyard/redis, or joins the one another hookyard process of the same folder runs;
+  the last process to stop stops it.
 
 Exit codes (serve): 0 after SIGTERM/SIGINT; 78 invalid configuration or rules; 1 any other
 failed start (port in use, Redis unreachable for 30 s) or the embedded Redis lost for good.

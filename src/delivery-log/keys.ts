@@ -11,6 +11,15 @@ export interface Keys {
   /** per cooldown key: the window gate (a string with a TTL) and the coalescing state (a hash) */
   cooldownGate(keyHash: string): string
   cooldownState(keyHash: string): string
+  /**
+   * per target (queue/flow-store.ts): the in-flight leases (a sorted set scored by lease expiry),
+   * the deliveries waiting for a slot (scored by arrival, and by when each was last seen) and
+   * the circuit breaker's state (a hash)
+   */
+  flowSlots(target: string): string
+  flowWaiters(target: string): string
+  flowWaitersSeen(target: string): string
+  circuit(target: string): string
   /** stream of accepted events' jobs, moved into the queue by a worker's inbox pump */
   inbox: string
   /** sorted sets by time, for listing */
@@ -28,6 +37,10 @@ export function createKeys(name: string): Keys {
     attempts: (id) => `${prefix}:delivery:${id}:attempts`,
     cooldownGate: (h) => `${prefix}:cooldown:${h}:gate`,
     cooldownState: (h) => `${prefix}:cooldown:${h}:state`,
+    flowSlots: (t) => `${prefix}:flow:${t}:slots`,
+    flowWaiters: (t) => `${prefix}:flow:${t}:waiters`,
+    flowWaitersSeen: (t) => `${prefix}:flow:${t}:waiters-seen`,
+    circuit: (t) => `${prefix}:flow:${t}:circuit`,
     inbox: `${prefix}:inbox`,
     events: `${prefix}:events`,
     deliveries: `${prefix}:deliveries`,

@@ -37,7 +37,7 @@ export function createLogReader(redis: Redis, keys: Keys): LogReader {
     countEventsSince: (sinceMs) => countEventsSince(redis, keys, sinceMs),
     async countDeliveriesSince(sinceMs, cap) {
       const ids = await recentDeliveryIds(redis, keys, sinceMs, cap)
-      const counts: Record<DeliveryStatus, number> = { queued: 0, retrying: 0, delivered: 0, failed: 0, coalesced: 0 }
+      const counts: Record<DeliveryStatus, number> = { queued: 0, retrying: 0, delivered: 0, failed: 0, coalesced: 0, superseded: 0 }
       for (const status of (await deliveryStatuses(redis, keys, ids)).values()) {
         if (status in counts) {
           counts[status]++

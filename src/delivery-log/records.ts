@@ -1,8 +1,11 @@
 import type { RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
-/** `coalesced`: a newer event for the same cooldown key superseded it before it was sent */
-export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'failed' | 'coalesced'
+/**
+ * `coalesced`: a newer event for the same cooldown key superseded it before it was sent;
+ * `superseded`: the same on a target with `supersede: true` (a newer delivery for its key was queued)
+ */
+export type DeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'failed' | 'coalesced' | 'superseded'
 
 /** What is kept of one inbound event. */
 export interface EventRecord {
@@ -56,6 +59,8 @@ export interface DeliveryRecord {
   cooldown_key: string | null
   /** the delivery this one was folded into, when coalesced */
   coalesced_into?: string
+  /** the newer delivery that replaced this one, when superseded */
+  superseded_by?: string
   /** the event's source name (older records lack it: read it from the event) */
   source?: string
   /** set on a delivery created by replaying another as stored */

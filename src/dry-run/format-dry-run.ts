@@ -1,6 +1,6 @@
 import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
 import { formatBody } from './render-request.ts'
-import type { DryRunResult, DryRunRoute } from './run-dry-run.ts'
+import type { DryRunFlow, DryRunResult, DryRunRoute } from './run-dry-run.ts'
 
 export interface RulesInfo {
   dir: string
@@ -65,6 +65,7 @@ function formatRoute(route: DryRunRoute): string[] {
   const lines = [`[match] ${route.route}  matched`]
   for (const delivery of route.deliveries) {
     lines.push(`        -> ${delivery.target}`)
+    if (delivery.flow) lines.push(`           flow: ${formatFlow(delivery.flow)}`)
     if (!delivery.request) {
       lines.push(`           mapping error: ${delivery.error ?? 'unknown'}`)
       continue
@@ -74,6 +75,25 @@ function formatRoute(route: DryRunRoute): string[] {
     lines.push(...formatBody(delivery.request).split('\n').map((l) => `           ${l}`))
   }
   return lines
+}
+
+/** e.g. `cooldown 2m, key "gitlab/main", concurrency 1, supersede, circuit 5 failures then pause 5m` */
+function formatFlow(flow: DryRunFlow): string {
+  const parts = [
+    flow.cooldown_ms > 0 ? `cooldown ${formatMs(flow.cooldown_ms)}` : null,
+    flow.key !== null ? `key ${JSON.stringify(flow.key)}` : null,
+    flow.concurrency !== null ? `concurrency ${flow.concurrency}` : null,
+    flow.supersede ? 'supersede' : null,
+    flow.circuit ? `circuit ${flow.circuit.failures} failures then pause ${formatMs(flow.circuit.pause_ms)}` : null,
+  ]
+  return parts.filter((p) => p !== null).join(', ')
+}
+
+function formatMs(ms: number): string {
+  if (ms % 3600_000 === 0) return `${ms / 3600_000}h`
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`
+  if (ms % 1000 === 0) return `${ms / 1000}s`
+  return `${ms}ms`
 }
 
 function formatPush(push: PushView): string {

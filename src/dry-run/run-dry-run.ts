@@ -2,7 +2,7 @@ import { maskSecrets } from '../delivery/mask-secrets.ts'
 import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
 import { HookyardError } from '../errors.ts'
 import { planDeliveries, type RouteOutcome } from '../routing/plan-deliveries.ts'
-import type { RuleSet } from '../rules/types.ts'
+import type { RuleSet, TargetDefinition } from '../rules/types.ts'
 import { buildEnvelopes } from '../sources/build-envelopes.ts'
 import { sourceTypes } from '../sources/index.ts'
 import type { InboundRequest } from '../sources/types.ts'
@@ -15,6 +15,17 @@ export interface DryRunDelivery {
   /** masked; null when the mapping did not satisfy the preset */
   request: OutboundRequest | null
   error?: string
+  /** the cooldown, concurrency cap, supersede and circuit breaker that apply (absent: none) */
+  flow?: DryRunFlow
+}
+
+export interface DryRunFlow {
+  /** the key cooldown and supersede group deliveries by (null: neither applies) */
+  key: string | null
+  cooldown_ms: number
+  concurrency: number | null
+  supersede: boolean
+  circuit: { failures: number; pause_ms: number } | null
 }
 
 export interface DryRunRoute {
@@ -91,6 +102,7 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
         target: d.target,
         request: d.request && maskRequest(d.request, ruleSet.secretValues),
         ...(d.error === null ? {} : { error: mask(d.error) }),
+        ...flowOf(ruleSet.targets.get(d.target), d.cooldownKey, mask),
       }))
     const route: DryRunRoute = { route: outcome.route, matched: outcome.status === 'matched', deliveries }
     if (outcome.reason !== undefined) route.reason = mask(outcome.reason)
@@ -98,4 +110,19 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
     result.routes.push(route)
   }
   return result
+}
+
+function flowOf(target: TargetDefinition | undefined, key: string | null, mask: (text: string) => string): { flow?: DryRunFlow } {
+  if (!target) return {}
+  const { concurrency, supersede, circuit } = target.flow
+  if (target.cooldownMs <= 0 && concurrency === null && !supersede && circuit === null) return {}
+  return {
+    flow: {
+      key: key === null ? null : mask(key),
+      cooldown_ms: target.cooldownMs,
+      concurrency,
+      supersede,
+      circuit: circuit && { failures: circuit.failures, pause_ms: circuit.pauseMs },
+    },
+  }
 }

@@ -42,7 +42,7 @@ const deliveriesSchema = z.object({
   source: name,
   route: name,
   target: name,
-  status: z.enum(['queued', 'retrying', 'delivered', 'failed', 'coalesced']).optional(),
+  status: z.enum(['queued', 'retrying', 'delivered', 'failed', 'coalesced', 'superseded']).optional(),
   ...page,
 })
 

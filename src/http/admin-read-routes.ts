@@ -80,17 +80,20 @@ export function readRoutes(deps: AdminDeps): Hono {
   api.get('/summary', async (c) => {
     const ruleSet = deps.getRuleSet()
     const since = Date.now() - DAY_MS
-    const [events24h, deliveries, queue] = await Promise.all([
+    const names = [...ruleSet.targets.keys()]
+    const [events24h, deliveries, queue, states] = await Promise.all([
       deps.reader.countEventsSince(since),
       deps.reader.countDeliveriesSince(since, SUMMARY_DELIVERY_CAP),
       deps.queueCounts(),
+      Promise.all(names.map((t) => deps.flow.state(t))),
     ])
     return reply(
       c,
       {
         rules_version: ruleSet.version,
         sources: [...ruleSet.sources.keys()],
-        targets: [...ruleSet.targets.keys()],
+        targets: names,
+        paused_targets: names.filter((_, i) => states[i]!.paused),
         routes: ruleSet.routes.map((r) => r.name),
         counts: { events_24h: events24h, deliveries: deliveries.counts, deliveries_truncated: deliveries.truncated },
         queue,

@@ -3,12 +3,15 @@ import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { LogReader } from '../delivery-log/log-reader.ts'
 import { HookyardError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import type { FlowStore } from '../queue/flow-store.ts'
+import type { Notifier } from '../queue/notifier.ts'
 import type { Producer } from '../queue/producer.ts'
 import type { Replayer } from '../queue/replay.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { actionRoutes } from './admin-action-routes.ts'
 import { adminAuth } from './admin-auth.ts'
 import { readRoutes } from './admin-read-routes.ts'
+import { targetRoutes } from './admin-target-routes.ts'
 import { toErrorResponse } from './error-response.ts'
 
 export interface AdminDeps {
@@ -21,6 +24,9 @@ export interface AdminDeps {
   producer: Producer
   /** BullMQ job counts by state (waiting, active, delayed, failed, completed) */
   queueCounts: () => Promise<Record<string, number>>
+  /** targets' concurrency and circuit state; pause and resume by hand */
+  flow: FlowStore
+  notifier: Notifier
   logger: Logger
   userAgent: string
 }
@@ -34,6 +40,7 @@ export function createAdminRoutes(deps: AdminDeps): Hono {
   api.use('*', adminAuth(deps.token))
   api.route('/', readRoutes(deps))
   api.route('/', actionRoutes(deps))
+  api.route('/', targetRoutes(deps))
   api.onError((err, c) => {
     const res = toErrorResponse(err)
     if (err instanceof HookyardError && res.status === 503) {

@@ -21,7 +21,7 @@ export type DeliveryView = Omit<DeliveryRecord, 'request' | 'source'> & { source
 /** `statuses`: the current status of each delivery id (the event lists them, their hashes hold the status). */
 export function toEventSummary(e: EventHead, statuses: ReadonlyMap<string, DeliveryStatus>): EventSummary {
   const ids = Array.isArray(e.deliveries) ? e.deliveries : []
-  const deliveries: EventSummary['deliveries'] = { total: ids.length, delivered: 0, failed: 0, queued: 0, retrying: 0, coalesced: 0 }
+  const deliveries: EventSummary['deliveries'] = { total: ids.length, delivered: 0, failed: 0, queued: 0, retrying: 0, coalesced: 0, superseded: 0 }
   for (const id of ids) {
     const status = statuses.get(id)
     if (status !== undefined && status in deliveries) {

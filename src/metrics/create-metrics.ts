@@ -1,9 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { MetricsRecorder, QueueCounts } from './metrics-recorder.ts'
+import type { FlowStates, MetricsRecorder, QueueCounts } from './metrics-recorder.ts'
 
 export interface MetricsOptions {
   /** read on every scrape for `hookyard_queue_jobs`; absent: the gauge stays empty */
   queueCounts?: QueueCounts
+  /** read on every scrape for `hookyard_target_paused` and `hookyard_inflight`; absent: both stay empty */
+  flowStates?: FlowStates
   /** Node process metrics (CPU, memory, event loop lag); default true */
   processMetrics?: boolean
 }
@@ -36,7 +38,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   })
   const deliveries = new Counter({
     name: 'hookyard_deliveries_total',
-    help: 'Deliveries that reached a final state, by target and outcome (delivered, failed, coalesced).',
+    help: 'Deliveries that reached a final state, by target and outcome (delivered, failed, coalesced, superseded).',
     labelNames: ['target', 'outcome'] as const,
     registers,
   })
@@ -58,6 +60,51 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Queued deliveries superseded by a newer event during a cooldown window, by target.',
     labelNames: ['target'] as const,
     registers,
+  })
+  const superseded = new Counter({
+    name: 'hookyard_superseded_total',
+    help: 'Waiting deliveries superseded by a newer one for the same key (supersede: true), by target.',
+    labelNames: ['target'] as const,
+    registers,
+  })
+  const notifications = new Counter({
+    name: 'hookyard_notifications_total',
+    help: 'Notification attempts by notify entry and outcome (delivered, retry, failed).',
+    labelNames: ['notify', 'outcome'] as const,
+    registers,
+  })
+  // one read of Redis per scrape feeds both per-target gauges: prom-client starts every collect of
+  // a scrape at once, so they share the read in flight (Redis unreachable: no series)
+  const flowStates = options.flowStates
+  let flowRead: Promise<Awaited<ReturnType<FlowStates>> | null> | null = null
+  const readFlow = () => {
+    if (!flowStates) return Promise.resolve(null)
+    flowRead ??= flowStates()
+      .catch(() => null)
+      .finally(() => (flowRead = null))
+    return flowRead
+  }
+  new Gauge({
+    name: 'hookyard_target_paused',
+    help: 'Targets paused by their circuit breaker or by hand (1) or not (0), read from Redis on each scrape.',
+    labelNames: ['target'] as const,
+    registers,
+    async collect() {
+      this.reset()
+      const states = await readFlow()
+      for (const [target, state] of states ?? []) this.set({ target }, state.paused ? 1 : 0)
+    },
+  })
+  new Gauge({
+    name: 'hookyard_inflight',
+    help: 'Deliveries being sent to a target with a concurrency cap, across every worker, read from Redis on each scrape.',
+    labelNames: ['target'] as const,
+    registers,
+    async collect() {
+      this.reset()
+      const states = await readFlow()
+      for (const [target, state] of states ?? []) this.set({ target }, state.inflight)
+    },
   })
   const reloads = new Counter({
     name: 'hookyard_rule_reloads_total',
@@ -108,6 +155,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       coalesced.inc({ target })
       deliveries.inc({ target, outcome: 'coalesced' })
     },
+    superseded(target) {
+      superseded.inc({ target })
+      deliveries.inc({ target, outcome: 'superseded' })
+    },
+    notificationSent: (notify, outcome) => notifications.inc({ notify, outcome }),
     rulesReloaded(result, problems) {
       reloads.inc({ result })
       ruleErrors.set(result === 'ok' ? 0 : problems)

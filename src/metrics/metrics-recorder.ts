@@ -18,7 +18,7 @@ export type IngestOutcome =
   | 'error'
 
 /** A delivery's final state: delivered or failed by the worker, or coalesced by a cooldown. */
-export type DeliveryOutcome = 'delivered' | 'failed' | 'coalesced'
+export type DeliveryOutcome = 'delivered' | 'failed' | 'coalesced' | 'superseded'
 
 /** One attempt: `retry` means another attempt is scheduled. */
 export type AttemptOutcome = 'delivered' | 'retry' | 'failed'
@@ -32,9 +32,16 @@ export interface MetricsRecorder {
   retryScheduled(target: string): void
   /** a queued delivery was superseded by a newer one for the same cooldown key */
   coalesced(target: string): void
+  /** a waiting delivery was superseded by a newer one for its key (`supersede: true`) */
+  superseded(target: string): void
+  /** one attempt of a notification: delivered, retry (another follows) or failed (given up) */
+  notificationSent(notify: string, outcome: AttemptOutcome): void
   /** `problems`: how many problems the failed reload had (0 for a good one) */
   rulesReloaded(result: ReloadResult, problems: number): void
 }
+
+/** Per target: paused (1/0) and deliveries in flight, read from Redis on each scrape. */
+export type FlowStates = () => Promise<ReadonlyMap<string, { paused: boolean; inflight: number }>>
 
 /** Job counts by state, as BullMQ's `queue.getJobCounts()` returns them. */
 export type QueueCounts = () => Promise<Record<string, number>>

@@ -27,8 +27,14 @@ export interface AttemptDeps {
   metrics?: MetricsRecorder | undefined
 }
 
+export interface AttemptResultRecord {
+  verdict: Verdict
+  /** what was stored (secrets masked) */
+  record: AttemptRecord
+}
+
 /** Sends one attempt, records it (status, duration, headers, bounded excerpt) and logs one line. */
-export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, signal?: AbortSignal): Promise<Verdict> {
+export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, signal?: AbortSignal): Promise<AttemptResultRecord> {
   deps.logger.debug({ event: ctx.eventId, delivery: ctx.deliveryId, target: ctx.target, attempt: ctx.attempt }, 'delivery attempt started')
   const sent = await sendAttempt(ctx.request, ctx.timeoutMs, signal)
   const verdict = classifyOutcome(sent.result, Date.now())
@@ -61,7 +67,7 @@ export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, si
     },
     'delivery attempt'
   )
-  return verdict
+  return { verdict, record }
 }
 
 /** `retry` here means BullMQ runs the job again (attempts remain), so it is a scheduled retry. */

@@ -11,16 +11,27 @@ import { parseField } from '../delivery-log/record-codec.ts'
  */
 export interface CooldownStore {
   /** Ingest: makes `deliveryId` the latest for the key and folds the one it supersedes. Returns the gate's remaining ms (<= 0: open). */
-  record(keyHash: string, cooldownKey: string, deliveryId: string): Promise<number>
+  record(keyHash: string, cooldownKey: string, deliveryId: string, fold?: FoldMode): Promise<number>
   claimGate(keyHash: string, owner: string, cooldownMs: number): Promise<boolean>
   gateTtl(keyHash: string): Promise<number>
   /** Extends the window (a target's 429/Retry-After), never shortens it. */
   extendGate(keyHash: string, owner: string, ms: number): Promise<void>
   releaseGate(keyHash: string, owner: string): Promise<void>
+  /** Sets the window to exactly `ms` from now (<= 0: opens it), if `owner` still holds it. */
+  settleGate(keyHash: string, owner: string, ms: number): Promise<void>
   /** Worker: the latest unsent delivery, or null when everything recorded was already sent. */
-  take(keyHash: string): Promise<{ deliveryId: string; seq: number } | null>
+  take(keyHash: string, fold?: FoldMode): Promise<{ deliveryId: string; seq: number } | null>
   markSent(keyHash: string, seq: number): Promise<void>
 }
+
+/**
+ * How a folded delivery is recorded: `coalesced` (into the one a cooldown window fires) or
+ * `superseded` (by a newer one, on a target with `supersede: true`).
+ */
+export type FoldMode = 'coalesced' | 'superseded'
+
+/** The delivery record field naming the newer delivery, per fold mode. */
+const FOLD_FIELD: Record<FoldMode, string> = { coalesced: 'coalesced_into', superseded: 'superseded_by' }
 
 /** Coalescing state outlives any sane window; abandoned keys expire on their own. */
 const STATE_TTL_MS = 30 * 24 * 3600_000
@@ -36,7 +47,7 @@ redis.call('HSET', KEYS[1], 'latest', ARGV[1], 'key', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 local folded = ''
 if prev and prev ~= taken then
-  redis.call('HSET', ARGV[2] .. prev, 'status', '"coalesced"', 'coalesced_into', cjson.encode(ARGV[1]))
+  redis.call('HSET', ARGV[2] .. prev, 'status', cjson.encode(ARGV[5]), ARGV[6], cjson.encode(ARGV[1]))
   folded = redis.call('HGET', ARGV[2] .. prev, 'target') or ''
 end
 return {redis.call('PTTL', KEYS[2]), folded}
@@ -51,8 +62,8 @@ local taken = redis.call('HGET', KEYS[1], 'taken')
 local folded = ''
 if taken and taken ~= latest then
   local status = redis.call('HGET', ARGV[1] .. taken, 'status')
-  if status ~= '"delivered"' and status ~= '"failed"' and status ~= '"coalesced"' then
-    redis.call('HSET', ARGV[1] .. taken, 'status', '"coalesced"', 'coalesced_into', cjson.encode(latest))
+  if status ~= '"delivered"' and status ~= '"failed"' and status ~= '"coalesced"' and status ~= '"superseded"' then
+    redis.call('HSET', ARGV[1] .. taken, 'status', cjson.encode(ARGV[2]), ARGV[3], cjson.encode(latest))
     folded = redis.call('HGET', ARGV[1] .. taken, 'target') or ''
   end
 end
@@ -71,6 +82,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `
 
+const SETTLE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) > 0 then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return redis.call('DEL', KEYS[1])
+`
+
 const EXTEND = `
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[2]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
@@ -85,21 +102,35 @@ export function hashCooldownKey(cooldownKey: string): string {
 export interface CooldownHooks {
   /** a queued delivery of `target` was folded into a newer one (for the coalesced metric) */
   onCoalesced?: (target: string) => void
+  /** a waiting delivery of `target` was superseded by a newer one */
+  onSuperseded?: (target: string) => void
 }
 
 export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHooks = {}): CooldownStore {
   const deliveryPrefix = keys.delivery('')
   // the scripts return the folded delivery's `target` field (JSON-encoded, as the log stores it) or ''
-  const folded = (targetJson: string | undefined): void => {
+  const folded = (targetJson: string | undefined, mode: FoldMode): void => {
     const target = parseField(targetJson || null)
     if (typeof target === 'string') {
-      hooks.onCoalesced?.(target)
+      if (mode === 'superseded') hooks.onSuperseded?.(target)
+      else hooks.onCoalesced?.(target)
     }
   }
   return {
-    async record(h, cooldownKey, deliveryId) {
-      const [ttl, target] = (await redis.eval(RECORD, 2, keys.cooldownState(h), keys.cooldownGate(h), deliveryId, deliveryPrefix, cooldownKey, STATE_TTL_MS)) as [number, string]
-      folded(target)
+    async record(h, cooldownKey, deliveryId, mode = 'coalesced') {
+      const [ttl, target] = (await redis.eval(
+        RECORD,
+        2,
+        keys.cooldownState(h),
+        keys.cooldownGate(h),
+        deliveryId,
+        deliveryPrefix,
+        cooldownKey,
+        STATE_TTL_MS,
+        mode,
+        FOLD_FIELD[mode]
+      )) as [number, string]
+      folded(target, mode)
       return Number(ttl)
     },
     async claimGate(h, owner, cooldownMs) {
@@ -114,9 +145,12 @@ export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHoo
     async releaseGate(h, owner) {
       await redis.eval(RELEASE, 1, keys.cooldownGate(h), owner)
     },
-    async take(h) {
-      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix)) as [string, number, string] | null
-      folded(taken?.[2])
+    async settleGate(h, owner, ms) {
+      await redis.eval(SETTLE, 1, keys.cooldownGate(h), owner, Math.round(ms))
+    },
+    async take(h, mode = 'coalesced') {
+      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix, mode, FOLD_FIELD[mode])) as [string, number, string] | null
+      folded(taken?.[2], mode)
       return taken ? { deliveryId: taken[0], seq: Number(taken[1]) } : null
     },
     async markSent(h, seq) {

@@ -8,6 +8,13 @@ export const BACKOFF_TYPE = 'hookyard'
 /** Job names: a delivery without cooldown carries its request; a cooldown job is only a wake-up call. */
 export const DELIVER_JOB = 'deliver'
 export const COOLDOWN_JOB = 'cooldown'
+/** a notification about deliveries or targets (never about notifications) */
+export const NOTIFY_JOB = 'notify'
+
+/** The deduplication id that keeps at most one waiting wake-up job per cooldown key. */
+export function cooldownDedupId(keyHash: string): string {
+  return `cooldown-${keyHash}`
+}
 
 interface JobBase {
   target: string
@@ -28,9 +35,20 @@ export interface CooldownJobData extends JobBase {
   keyHash: string
   cooldownKey: string
   cooldownMs: number
+  /** `supersede: true`: a folded delivery is recorded as superseded (absent on older jobs) */
+  supersede?: boolean
 }
 
-export type QueueJobData = DeliveryJobData | CooldownJobData
+/** A notification, rendered when it was raised. */
+export interface NotifyJobData {
+  notify: string
+  type: string
+  request: OutboundRequest
+  timeoutMs: number
+  retry: RetryPolicy
+}
+
+export type QueueJobData = DeliveryJobData | CooldownJobData | NotifyJobData
 
 /**
  * Options every delivery job gets: the target's retry budget, our backoff strategy, and retention

@@ -1,21 +1,30 @@
-import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq'
-import type { Verdict } from '../delivery/classify-outcome.ts'
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq'
+import { classifyOutcome, type Verdict } from '../delivery/classify-outcome.ts'
 import { computeBackoff } from '../delivery/compute-backoff.ts'
+import { sendAttempt } from '../delivery/send-attempt.ts'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import { perRequestLogger, type Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
-import { attemptDelivery, type AttemptDeps } from './attempt-delivery.ts'
+import type { FlowControl } from '../rules/types.ts'
+import { attemptDelivery, type AttemptDeps, type AttemptResultRecord } from './attempt-delivery.ts'
 import type { CooldownStore } from './cooldown-store.ts'
 import {
   BACKOFF_TYPE,
   COOLDOWN_JOB,
   DELIVERY_QUEUE,
+  NOTIFY_JOB,
+  cooldownDedupId,
   type CooldownJobData,
   type DeliveryJobData,
+  type NotifyJobData,
   type QueueJobData,
 } from './delivery-job.ts'
+import type { FlowStore } from './flow-store.ts'
+import type { Notifier } from './notifier.ts'
 
 const LOCK_MARGIN_MS = 5_000
+/** A parked delivery looks again at least this often (a pause lifted by hand, a lost wake-up). */
+const PARK_MAX_MS = 5_000
 
 /** Thrown for a retryable attempt; carries the target's Retry-After into the backoff strategy. */
 class RetryableDeliveryError extends Error {
@@ -32,6 +41,13 @@ export interface DeliveryWorkerOptions {
   prefix: string
   log: DeliveryLog
   cooldowns: CooldownStore
+  /** concurrency caps and circuit breakers */
+  flow: FlowStore
+  /** the current rules' flow-control settings of a target (undefined: no longer in the rules) */
+  flowControl: (target: string) => FlowControl | undefined
+  /** to wake parked deliveries (promote their delayed jobs) */
+  queue: Queue<QueueJobData>
+  notifier: Notifier
   logger: Logger
   concurrency: number
   /** the current rule set's secret values, for masking response excerpts */
@@ -42,64 +58,206 @@ export interface DeliveryWorkerOptions {
   metrics?: MetricsRecorder | undefined
 }
 
-export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<QueueJobData> {
-  const { log, cooldowns, logger } = options
-  const deps: AttemptDeps = { log, logger: perRequestLogger(logger, {}), secretValues: options.secretValues, metrics: options.metrics }
+/** Which delivery an attempt is for, for flow control and alerts. */
+interface Sending {
+  target: string
+  route: string
+  deliveryId: string
+}
 
-  const deliver = async (job: Job<DeliveryJobData>, signal?: AbortSignal): Promise<void> => {
-    const d = job.data
-    const attempt = job.attemptsMade + 1
-    const verdict = await attemptDelivery(
-      deps,
-      { deliveryId: d.id, eventId: d.event, route: d.route, target: d.target, request: d.request, timeoutMs: d.timeoutMs, attempt, last: attempt >= (job.opts.attempts ?? 1) },
-      signal
+export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<QueueJobData> {
+  const { log, cooldowns, flow, logger, queue, notifier } = options
+  const deps: AttemptDeps = { log, logger: perRequestLogger(logger, {}), secretValues: options.secretValues, metrics: options.metrics }
+  // The lock outlives the longest attempt even if no renewal gets through, so a slow target is never
+  // sent twice at once; a crashed worker's jobs are picked up by another after about one lock period.
+  // A concurrency slot is a lease of the same length, so a crashed worker's slot frees as its job does.
+  const lockDuration = Math.max(5_000, options.maxTimeoutMs + LOCK_MARGIN_MS)
+
+  const limitOf = (target: string): number => options.flowControl(target)?.concurrency ?? 0
+
+  /** Wakes parked deliveries: a slot freed, so their delayed jobs may run now. */
+  const promote = async (jobIds: readonly string[]): Promise<void> => {
+    await Promise.all(
+      jobIds.map(async (id) => {
+        const job = await queue.getJob(id)
+        await job?.promote().catch(() => undefined) // not delayed (any more): it is running or already woken
+      })
     )
-    throwForVerdict(verdict)
+  }
+
+  /**
+   * Asks the target's breaker and concurrency cap whether this job may send now; if not, parks it:
+   * it waits in the delayed set, holding no worker slot and using up no attempt.
+   * A slot can free between the refusal and the park, after its releaser looked for waiters, so a
+   * refused job asks once more once parked and wakes itself if it now fits.
+   */
+  const admit = async (job: Job<QueueJobData>, token: string | undefined, target: string, onRefused?: () => Promise<void>): Promise<{ probe: boolean }> => {
+    const member = job.id ?? ''
+    const limit = limitOf(target)
+    const admission = await flow.admit(target, member, limit, lockDuration)
+    if (admission.go) {
+      return { probe: admission.probe }
+    }
+    await onRefused?.()
+    logger.debug({ job: member, target, reason: admission.reason, wait_ms: admission.waitMs }, 'delivery waiting')
+    await job.moveToDelayed(Date.now() + Math.max(10, Math.min(admission.waitMs, PARK_MAX_MS)), token)
+    if (admission.reason === 'concurrency') {
+      const again = await flow.admit(target, member, limit, lockDuration)
+      if (again.go) {
+        await job.promote().catch(() => undefined)
+      }
+    }
+    throw new DelayedError()
+  }
+
+  /**
+   * After an attempt: frees the slot, feeds the breaker, wakes waiters and raises alerts. Never
+   * throws: a Redis blip here must not turn a sent attempt into a retry (a slot it could not free
+   * runs out with its lease).
+   */
+  const settle = async (s: Sending, job: Job<QueueJobData>, probe: boolean, result: AttemptResultRecord | null, last: boolean): Promise<void> => {
+    try {
+      await settleFlow(s, job, probe, result, last)
+    } catch (err) {
+      logger.warn({ target: s.target, delivery: s.deliveryId, err: (err as Error).message }, 'flow control not updated after an attempt')
+    }
+  }
+
+  const settleFlow = async (s: Sending, job: Job<QueueJobData>, probe: boolean, result: AttemptResultRecord | null, last: boolean): Promise<void> => {
+    const fc = options.flowControl(s.target)
+    const limit = fc?.concurrency ?? 0
+    const member = job.id ?? ''
+    if (result === null) {
+      if (limit > 0 || probe) await promote(await flow.release(s.target, member, limit))
+      return
+    }
+    const { verdict, record } = result
+    if (limit > 0 || probe || fc?.circuit) {
+      const retryAfterMs = verdict.decision === 'retry' ? (verdict.retryAfterMs ?? 0) : 0
+      const after = await flow.finish(s.target, member, limit, fc?.circuit ?? null, { ok: verdict.decision === 'delivered', retryAfterMs })
+      await promote(after.wake)
+      await reportTransition(s.target, after.transition, after.pauseMs)
+    }
+    if (verdict.decision === 'give-up' || (verdict.decision === 'retry' && last)) {
+      await notifier.notify({
+        type: 'delivery_failed',
+        target: s.target,
+        route: s.route,
+        delivery: s.deliveryId,
+        status: record.status,
+        excerpt: record.response_excerpt,
+        message: `delivery ${s.deliveryId} of route ${s.route} to ${s.target} failed for good after ${record.attempt} attempt(s): ${verdict.reason}`,
+      })
+    }
+  }
+
+  const reportTransition = async (target: string, transition: 'paused' | 'probe_failed' | 'resumed' | null, pauseMs: number): Promise<void> => {
+    if (transition === 'paused') {
+      const until = new Date(Date.now() + pauseMs).toISOString()
+      logger.warn({ target, pause_ms: pauseMs, until }, 'target paused: too many failed attempts in a row')
+      await notifier.notify({ type: 'target_paused', target, until, message: `${target} failed too often in a row: paused for ${formatMs(pauseMs)}, then one probe delivery goes` })
+    } else if (transition === 'probe_failed') {
+      logger.warn({ target, pause_ms: pauseMs }, 'target probe failed: paused again')
+    } else if (transition === 'resumed') {
+      logger.info({ target }, 'target resumed: a probe delivery succeeded')
+      await notifier.notify({ type: 'target_resumed', target, message: `${target} answered a probe delivery: deliveries resume` })
+    }
+  }
+
+  const deliver = async (job: Job<DeliveryJobData>, token: string | undefined, signal?: AbortSignal): Promise<void> => {
+    const d = job.data
+    const { probe } = await admit(job, token, d.target)
+    const attempt = job.attemptsMade + 1
+    const last = attempt >= (job.opts.attempts ?? 1)
+    const s: Sending = { target: d.target, route: d.route, deliveryId: d.id }
+    let result: AttemptResultRecord | null = null
+    try {
+      result = await attemptDelivery(
+        deps,
+        { deliveryId: d.id, eventId: d.event, route: d.route, target: d.target, request: d.request, timeoutMs: d.timeoutMs, attempt, last },
+        signal
+      )
+    } finally {
+      await settle(s, job, probe, result, last)
+    }
+    throwForVerdict(result.verdict)
   }
 
   const deliverLatest = async (job: Job<CooldownJobData>, token: string | undefined, signal?: AbortSignal): Promise<void> => {
     const d = job.data
     const owner = job.id ?? d.keyHash
-    // a cooling key waits in the delayed set: it holds no concurrency slot and burns no attempt
-    if (!(await cooldowns.claimGate(d.keyHash, owner, d.cooldownMs))) {
+    // The gate is this key's window. Without a window (supersede alone) it is held for a lock
+    // period while a delivery of the key is sent, so a retry of an older wake-up job cannot send
+    // the same latest delivery at the same time.
+    // A cooling key waits in the delayed set: it holds no concurrency slot and burns no attempt.
+    if (!(await cooldowns.claimGate(d.keyHash, owner, d.cooldownMs > 0 ? d.cooldownMs : lockDuration))) {
       const ttl = await cooldowns.gateTtl(d.keyHash)
       await job.moveToDelayed(Date.now() + Math.max(ttl, 10), token)
       throw new DelayedError()
     }
+    const { probe } = await admit(job, token, d.target, () => cooldowns.releaseGate(d.keyHash, owner))
     // release the wake-up slot before reading state: any event from now on gets a job of its own
     await job.removeDeduplicationKey()
-    const taken = await cooldowns.take(d.keyHash)
+    const fold = d.supersede ? 'superseded' : 'coalesced'
+    const taken = await cooldowns.take(d.keyHash, fold)
     const record = taken && (await log.getDelivery(taken.deliveryId))
     if (!taken || !record?.request) {
       await cooldowns.releaseGate(d.keyHash, owner)
+      await settle({ target: d.target, route: '', deliveryId: '' }, job, probe, null, false)
       return
     }
     const attempt = (await log.listAttempts(record.id)).length + 1
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-    const verdict = await attemptDelivery(
-      deps,
-      { deliveryId: record.id, eventId: record.event, route: record.route, target: record.target, request: record.request, timeoutMs: d.timeoutMs, attempt, last },
-      signal
-    )
+    let result: AttemptResultRecord | null = null
+    try {
+      result = await attemptDelivery(
+        deps,
+        { deliveryId: record.id, eventId: record.event, route: record.route, target: record.target, request: record.request, timeoutMs: d.timeoutMs, attempt, last },
+        signal
+      )
+    } finally {
+      await settle({ target: d.target, route: record.route, deliveryId: record.id }, job, probe, result, last)
+    }
+    const { verdict } = result
     // the window runs from when the target saw the request, not from when the gate was claimed;
     // a Retry-After from the target extends this key's window only
     const retryAfterMs = verdict.decision === 'retry' ? (verdict.retryAfterMs ?? 0) : 0
-    await cooldowns.extendGate(d.keyHash, owner, Math.max(d.cooldownMs, retryAfterMs))
+    const windowMs = Math.max(d.cooldownMs, retryAfterMs)
+    await cooldowns.settleGate(d.keyHash, owner, windowMs)
     if (verdict.decision !== 'retry' || last) {
       await cooldowns.markSent(d.keyHash, taken.seq)
+    }
+    if (windowMs <= 0) {
+      // no window to wait for: a wake-up queued while this was sent (delayed by the gate) may go now
+      const next = await queue.getDeduplicationJobId(cooldownDedupId(d.keyHash))
+      if (next) await promote([next])
     }
     throwForVerdict(verdict)
   }
 
-  // The lock outlives the longest attempt even if no renewal gets through, so a slow target is never
-  // sent twice at once; a crashed worker's jobs are picked up by another after about one lock period.
-  const lockDuration = Math.max(5_000, options.maxTimeoutMs + LOCK_MARGIN_MS)
+  /** A notification: sent with its own retries; its failure is logged and counted, never notified. */
+  const sendNotification = async (job: Job<NotifyJobData>, signal?: AbortSignal): Promise<void> => {
+    const d = job.data
+    const attempt = job.attemptsMade + 1
+    const sent = await sendAttempt(d.request, d.timeoutMs, signal)
+    const verdict = classifyOutcome(sent.result, Date.now())
+    const last = attempt >= (job.opts.attempts ?? 1)
+    const outcome = verdict.decision === 'delivered' ? 'delivered' : verdict.decision === 'retry' && !last ? 'retry' : 'failed'
+    options.metrics?.notificationSent(d.notify, outcome)
+    const line = { notify: d.notify, type: d.type, attempt, status: sent.result.kind === 'response' ? sent.result.status : null, outcome }
+    if (outcome === 'delivered') logger.info(line, 'notification sent')
+    else logger.warn({ ...line, reason: verdict.decision === 'delivered' ? null : verdict.reason }, 'notification attempt failed')
+    throwForVerdict(verdict)
+  }
+
   const worker = new Worker<QueueJobData>(
     DELIVERY_QUEUE,
     async (job, token, signal) =>
       job.name === COOLDOWN_JOB
         ? deliverLatest(job as Job<CooldownJobData>, token, signal)
-        : deliver(job as Job<DeliveryJobData>, signal),
+        : job.name === NOTIFY_JOB
+          ? sendNotification(job as Job<NotifyJobData>, signal)
+          : deliver(job as Job<DeliveryJobData>, token, signal),
     {
       connection: options.connection,
       prefix: options.prefix,
@@ -130,4 +288,8 @@ function throwForVerdict(verdict: Verdict): void {
   if (verdict.decision === 'give-up') {
     throw new UnrecoverableError(verdict.reason)
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 100) / 10} s`
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import type { Keys } from '../delivery-log/keys.ts'
 import type { Logger } from '../logger.ts'
 import type { CooldownStore } from './cooldown-store.ts'
-import { COOLDOWN_JOB, DELIVER_JOB, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
+import { COOLDOWN_JOB, DELIVER_JOB, cooldownDedupId, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
 import type { InboxJob } from './inbox-job.ts'
 
 export interface InboxPumpOptions {
@@ -50,9 +50,9 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     for (const j of jobs) {
       if (j.kind !== 'cooldown') continue
       // the coalescing state is written before the wake-up job is added, never after (lost wake-up)
-      const gateTtlMs = await options.cooldowns.record(j.data.keyHash, j.data.cooldownKey, j.deliveryId)
+      const gateTtlMs = await options.cooldowns.record(j.data.keyHash, j.data.cooldownKey, j.deliveryId, j.data.supersede ? 'superseded' : 'coalesced')
       await options.queue.add(COOLDOWN_JOB, j.data, {
-        deduplication: { id: `cooldown-${j.data.keyHash}` },
+        deduplication: { id: cooldownDedupId(j.data.keyHash) },
         delay: Math.max(0, gateTtlMs),
         ...opts(j.attempts),
       })

@@ -55,7 +55,13 @@ function toInboxJob(p: PlannedDelivery, event: NewEventRecord, ruleSet: RuleSet)
       kind: 'cooldown',
       attempts: target.retry.attempts,
       deliveryId: p.id,
-      data: { ...base, keyHash: hashCooldownKey(p.cooldownKey), cooldownKey: p.cooldownKey, cooldownMs: target.cooldownMs },
+      data: {
+        ...base,
+        keyHash: hashCooldownKey(p.cooldownKey),
+        cooldownKey: p.cooldownKey,
+        cooldownMs: target.cooldownMs,
+        ...(target.flow.supersede ? { supersede: true } : {}),
+      },
     },
   ]
 }

@@ -28,6 +28,8 @@ export interface RulesReloaderOptions {
   metrics?: MetricsRecorder | undefined
   /** called with each new set right after the swap */
   onSwap?: (next: RuleSet, previous: RuleSet) => void
+  /** a reload failed (the previous rules keep serving); `problems` as `file:line:col message` */
+  onInvalid?: (problems: string[]) => void
 }
 
 export interface RulesReloader {
@@ -63,6 +65,7 @@ export function createRulesReloader(options: RulesReloaderOptions): RulesReloade
       lastReload = { ok: false, at, problems: formatted }
       metrics?.rulesReloaded('error', problems.length)
       logger.error({ trigger, version: ruleSet.version, problems: formatted }, 'rules reload failed; previous rules keep serving')
+      options.onInvalid?.(formatted)
       return { ok: false, version: ruleSet.version, problems }
     }
     const previous = ruleSet

@@ -95,7 +95,8 @@ async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: Rul
 }
 
 async function resolveCooldownKey(target: TargetDefinition, envelope: Envelope): Promise<string | null> {
-  if (target.cooldownMs <= 0) {
+  // supersede needs a key even without a window: it names which deliveries replace each other
+  if (target.cooldownMs <= 0 && !target.flow.supersede) {
     return null
   }
   if (!target.cooldownKey) {

@@ -11,7 +11,8 @@ import type { Env } from './expand-variables.ts'
 import { NameRegistry } from './name-registry.ts'
 import { parseRuleFile, type RuleFile } from './parse-rule-file.ts'
 import { ProblemList } from './problem-list.ts'
-import type { RouteDefinition, RuleSet, SourceDefinition, TargetDefinition } from './types.ts'
+import type { NotifyDefinition, RouteDefinition, RuleSet, SourceDefinition, TargetDefinition } from './types.ts'
+import { validateNotify } from './validate-notify.ts'
 import { validateRoute } from './validate-route.ts'
 import { validateSource } from './validate-source.ts'
 import { validateTarget } from './validate-target.ts'
@@ -46,6 +47,7 @@ export function buildRuleSet(files: readonly RuleFile[], options: BuildRuleSetOp
     sources: new NameRegistry('source', problems),
     targets: new NameRegistry('target', problems),
     routes: new NameRegistry('route', problems),
+    notify: new NameRegistry('notify', problems),
     complete: parsed.every((file) => file.complete),
   }
 
@@ -67,6 +69,15 @@ export function buildRuleSet(files: readonly RuleFile[], options: BuildRuleSetOp
       }
     }
   }
+  const notifiers = new Map<string, NotifyDefinition>()
+  for (const file of parsed) {
+    for (const decl of file.notify) {
+      const def = names.notify.claim(decl.name, decl.origin) ? validateNotify(decl, ctx) : null
+      if (def !== null) {
+        notifiers.set(def.name, def)
+      }
+    }
+  }
   const routes: RouteDefinition[] = []
   for (const file of parsed) {
     for (const [i, item] of file.routes.entries()) {
@@ -85,8 +96,10 @@ export function buildRuleSet(files: readonly RuleFile[], options: BuildRuleSetOp
     sources,
     targets,
     routes,
+    notifiers,
     routesBySource: groupBySource(sources.keys(), routes),
-    secretValues: collectSecretValues(sources.values(), targets.values()),
+    // a chat webhook URL is a credential
+    secretValues: [...new Set([...collectSecretValues(sources.values(), targets.values()), ...[...notifiers.values()].map((n) => n.url)])],
   }
 }
 

@@ -10,7 +10,7 @@ export class NameRegistry {
   private readonly seen = new Map<string, Origin>()
 
   constructor(
-    private readonly kind: 'source' | 'target' | 'route',
+    private readonly kind: 'source' | 'target' | 'route' | 'notify',
     private readonly problems: ProblemList
   ) {}
 

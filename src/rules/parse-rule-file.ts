@@ -36,9 +36,10 @@ export interface ParsedRuleFile {
   sources: Declaration[]
   targets: Declaration[]
   routes: RouteItem[]
+  notify: Declaration[]
 }
 
-const TOP_LEVEL_KEYS = ['sources', 'targets', 'routes']
+const TOP_LEVEL_KEYS = ['sources', 'targets', 'routes', 'notify']
 
 /**
  * Parses one file (YAML, or JSON which is YAML), expands `${VAR}` in every string value and
@@ -46,7 +47,7 @@ const TOP_LEVEL_KEYS = ['sources', 'targets', 'routes']
  * nothing more, since its structure cannot be trusted.
  */
 export function parseRuleFile(file: RuleFile, env: Env, problems: ProblemList): ParsedRuleFile {
-  const parsed: ParsedRuleFile = { complete: true, sources: [], targets: [], routes: [] }
+  const parsed: ParsedRuleFile = { complete: true, sources: [], targets: [], routes: [], notify: [] }
   const loc: FileLocator = { file: file.path, text: file.text, lineCounter: new LineCounter() }
   const doc = parseDocument(file.text, { lineCounter: loc.lineCounter, prettyErrors: false, merge: true, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -64,7 +65,7 @@ export function parseRuleFile(file: RuleFile, env: Env, problems: ProblemList): 
     return parsed // an empty file (or only comments) declares nothing
   }
   if (!isMap(root)) {
-    problems.add(nodeOrigin(loc, root, positionAt(loc, 0)), 'a rule file must be a mapping with the keys sources, targets and/or routes')
+    problems.add(nodeOrigin(loc, root, positionAt(loc, 0)), 'a rule file must be a mapping with the keys sources, targets, routes and/or notify')
     return parsed
   }
   for (const entry of mapEntries(doc, root)) {
@@ -87,12 +88,12 @@ export function parseRuleFile(file: RuleFile, env: Env, problems: ProblemList): 
       }
       continue
     }
-    const kind = entry.key === 'sources' ? 'source' : 'target'
+    const kind = entry.key === 'sources' ? 'source' : entry.key === 'targets' ? 'target' : 'notify entry'
     if (!isMap(entry.value)) {
       problems.add(nodeOrigin(loc, entry.value, at), `${entry.key} must be a mapping of ${kind} name to its definition`)
       continue
     }
-    const list = kind === 'source' ? parsed.sources : parsed.targets
+    const list = entry.key === 'sources' ? parsed.sources : entry.key === 'targets' ? parsed.targets : parsed.notify
     for (const decl of mapEntries(doc, entry.value)) {
       list.push({ name: decl.key, keyNode: decl.keyNode, value: decl.value, origin: nodeOrigin(loc, decl.keyNode, at), loc, doc })
     }

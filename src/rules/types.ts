@@ -1,3 +1,4 @@
+import type { NotificationType, NotifyKind } from '../notify/notification.ts'
 import type { CompiledExpression } from '../mapping/compile-expression.ts'
 import type { SourceConfig } from '../sources/types.ts'
 import type { TargetPreset } from '../targets/types.ts'
@@ -31,7 +32,23 @@ export interface TargetDefinition {
   cooldownKey: CompiledExpression | null
   retry: RetryPolicy
   timeoutMs: number
+  /** concurrency cap, supersede and circuit breaker */
+  flow: FlowControl
   origin: Origin
+}
+
+/** `circuit: { failures, pause }`: after `failures` failed attempts in a row the target pauses. */
+export interface CircuitPolicy {
+  failures: number
+  pauseMs: number
+}
+
+export interface FlowControl {
+  /** most deliveries in flight to the target across every worker; null = unlimited */
+  concurrency: number | null
+  /** a waiting delivery is dropped when a newer one with the same key is queued */
+  supersede: boolean
+  circuit: CircuitPolicy | null
 }
 
 export interface RouteDefinition {
@@ -45,6 +62,16 @@ export interface RouteDefinition {
   origin: Origin
 }
 
+/** One `notify:` entry: where alerts go and which ones. */
+export interface NotifyDefinition {
+  name: string
+  type: NotifyKind
+  /** a secret (a chat webhook URL is a credential): masked everywhere */
+  url: string
+  on: NotificationType[]
+  origin: Origin
+}
+
 /** An immutable, fully validated and compiled rule set. Swapped as a whole on reload. */
 export interface RuleSet {
   /** content hash of the rule files that produced it */
@@ -52,6 +79,7 @@ export interface RuleSet {
   sources: ReadonlyMap<string, SourceDefinition>
   targets: ReadonlyMap<string, TargetDefinition>
   routes: readonly RouteDefinition[]
+  notifiers: ReadonlyMap<string, NotifyDefinition>
   /** routes in file order, per source name */
   routesBySource: ReadonlyMap<string, readonly RouteDefinition[]>
   /** every secret value (source secrets, secret target options), for masking */

@@ -3,6 +3,7 @@ import type { TargetPreset } from '../targets/types.ts'
 import { compileRuleExpression } from './compile-rule-expression.ts'
 import type { Declaration } from './parse-rule-file.ts'
 import { DEFAULT_TIMEOUT_MS, readDuration, readRetry, type SettingScope } from './read-settings.ts'
+import { readFlowControl } from './read-flow-control.ts'
 import { parseWithSchema } from './report-schema-issues.ts'
 import type { TargetDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
@@ -10,7 +11,7 @@ import { describeNode, mapEntries, setOwn, stringValue, toPlain, type MapEntry }
 import { nodeOrigin } from './yaml-positions.ts'
 
 /** Keys the loader reads itself; every other key goes to the preset's options schema. */
-const OWN_KEYS = new Set(['type', 'cooldown', 'cooldown_key', 'retry', 'timeout'])
+const OWN_KEYS = new Set(['type', 'cooldown', 'cooldown_key', 'retry', 'timeout', 'concurrency', 'supersede', 'circuit'])
 
 /** Validates one `targets:` entry. Reports every problem; returns null when there was any. */
 export function validateTarget(decl: Declaration, ctx: ValidationContext): TargetDefinition | null {
@@ -29,6 +30,7 @@ export function validateTarget(decl: Declaration, ctx: ValidationContext): Targe
   const cooldownMs = readDuration(byKey.get('cooldown'), preset?.defaultCooldownMs ?? 0, scope)
   const timeoutMs = readDuration(byKey.get('timeout'), DEFAULT_TIMEOUT_MS, scope, { positive: true })
   const retry = readRetry(byKey.get('retry'), scope)
+  const flow = readFlowControl(byKey, scope)
   const keyEntry = byKey.get('cooldown_key')
   const cooldownKey = keyEntry === undefined ? null : compileRuleExpression(keyEntry, scope, ctx)
 
@@ -42,7 +44,7 @@ export function validateTarget(decl: Declaration, ctx: ValidationContext): Targe
     }
     options = parseWithSchema(preset.optionsSchema, input, { ...scope, node: decl.value }, problems)
   }
-  if (preset === undefined || options === null || cooldownMs === null || timeoutMs === null || retry === null) {
+  if (preset === undefined || options === null || cooldownMs === null || timeoutMs === null || retry === null || flow === null) {
     return null
   }
   if (problems.size !== before) {
@@ -57,6 +59,7 @@ export function validateTarget(decl: Declaration, ctx: ValidationContext): Targe
     cooldownKey,
     retry,
     timeoutMs,
+    flow,
     origin: decl.origin,
   }
 }

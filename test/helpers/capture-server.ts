@@ -25,6 +25,9 @@ export interface CaptureServer {
   /** queue responses for the next requests; when the queue is empty, `fallback` answers */
   respondWith(...responses: PlannedResponse[]): void
   fallback: PlannedResponse
+  /** requests received and not yet answered, now and at most so far */
+  open: number
+  maxOpen: number
   close(): Promise<void>
 }
 
@@ -37,12 +40,17 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     requests,
     respondWith: (...responses) => planned.push(...responses),
     fallback: { status: 200, body: '{"ok":true}', headers: { 'content-type': 'application/json' } },
+    open: 0,
+    maxOpen: 0,
     close: () => new Promise((resolve) => {
       server.closeAllConnections()
       server.close(() => resolve())
     }),
   }
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    capture.open++
+    capture.maxOpen = Math.max(capture.maxOpen, capture.open)
+    res.once('close', () => capture.open--)
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {

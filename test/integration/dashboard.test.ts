@@ -322,4 +322,22 @@ describe('dashboard at /ui in a real headless Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('lists a paused target with a Resume button that resumes it', async () => {
+    const page = await context.newPage()
+    const errors = collectPageErrors(page)
+    await page.goto(`${hy.url}/ui#token=${encodeURIComponent(hy.adminToken)}`)
+    await page.getByTestId('stats').getByTestId('stat-events').waitFor()
+    expect(await page.getByTestId('paused-target').count()).toBe(0)
+    const paused = await fetch(`${hy.url}/api/targets/deploy/pause`, { method: 'POST', headers: { authorization: `Bearer ${hy.adminToken}` } })
+    expect(paused.status).toBe(200)
+    const item = page.locator('[data-testid="paused-target"][data-target="deploy"]')
+    await item.waitFor({ timeout: 10_000 })
+    await item.getByTestId('resume-target').click()
+    await item.waitFor({ state: 'detached', timeout: 10_000 })
+    const targets = (await (await fetch(`${hy.url}/api/targets`, { headers: { authorization: `Bearer ${hy.adminToken}` } })).json()) as { items: { name: string; state: string }[] }
+    expect(targets.items.find((t) => t.name === 'deploy')?.state).toBe('active')
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })

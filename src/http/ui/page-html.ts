@@ -30,6 +30,7 @@ export const pageHtml = `<!doctype html>
 </header>
 <main class="layout" id="main">
   <section class="stats" id="stats" data-testid="stats" aria-label="Last 24 hours"></section>
+  <section id="paused" data-testid="paused-targets" aria-label="Paused targets"></section>
   <section class="panel" id="failed" data-testid="failed-panel" aria-labelledby="failed-title">
     <div class="panel-head">
       <h2 id="failed-title">Failed deliveries <span class="muted small">last 24 h</span></h2>

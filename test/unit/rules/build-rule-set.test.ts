@@ -274,7 +274,7 @@ routes:
   })
 
   it('rejects a file that is not a mapping, and wrong section shapes', () => {
-    expect(problems('- a\n- b\n')).toEqual(['rules/test.yaml:1:1 a rule file must be a mapping with the keys sources, targets and/or routes'])
+    expect(problems('- a\n- b\n')).toEqual(['rules/test.yaml:1:1 a rule file must be a mapping with the keys sources, targets, routes and/or notify'])
     expect(problems('sources: [a]\nroutes: { a: 1 }\n')).toEqual([
       'rules/test.yaml:1:10 sources must be a mapping of source name to its definition',
       'rules/test.yaml:2:9 routes must be a list: each route starts with "- name: ..."',

@@ -30,6 +30,25 @@ describe('findPlaceholderSecrets', () => {
       .filter((n) => n.endsWith('.yaml') && !n.startsWith('_'))
       .map((n) => ({ path: join('rules', n), text: readFileSync(join('rules', n), 'utf8') }))
     const variables = findPlaceholderSecrets(files, {}).flatMap((u) => u.variables)
-    expect(variables.sort()).toEqual(['BITBUCKET_WEBHOOK_SECRET', 'BITRISE_TRIGGER_TOKEN', 'BUILDMASTER_API_KEY', 'GITHUB_WEBHOOK_SECRET', 'GITLAB_TRIGGER_TOKEN', 'GITLAB_WEBHOOK_TOKEN', 'PROGET_WEBHOOK_TOKEN', 'TRAVIS_API_TOKEN'])
+    expect(variables.sort()).toEqual([
+      'AZURE_DEVOPS_PAT',
+      'BITBUCKET_WEBHOOK_SECRET',
+      'BITRISE_TRIGGER_TOKEN',
+      'BUILDKITE_API_TOKEN',
+      'BUILDMASTER_API_KEY',
+      'CIRCLECI_TOKEN',
+      'GITHUB_ACTIONS_TOKEN',
+      'GITHUB_ORG_WEBHOOK_SECRET',
+      'GITHUB_WEBHOOK_SECRET',
+      'GITLAB_TRIGGER_TOKEN',
+      'GITLAB_WEBHOOK_TOKEN',
+      'JENKINS_API_TOKEN',
+      'JENKINS_BUILD_TOKEN',
+      'NEXUS_WEBHOOK_SECRET',
+      'NPM_HOOK_SECRET',
+      'PROGET_WEBHOOK_TOKEN',
+      'TEAMCITY_TOKEN',
+      'TRAVIS_API_TOKEN',
+    ])
   })
 })

@@ -91,7 +91,7 @@ describe('loadRules problems (file:line:col message)', () => {
 
   it('unknown top-level key', async () => {
     const dir = fixture('unknown-top-level-key')
-    expect(await problemLines(dir)).toEqual([at(dir, 'rules.yaml', 2, 1, 'unknown top-level key "route" (expected sources, targets, routes)')])
+    expect(await problemLines(dir)).toEqual([at(dir, 'rules.yaml', 2, 1, 'unknown top-level key "route" (expected sources, targets, routes, notify)')])
   })
 
   it('a YAML syntax error keeps its position', async () => {

@@ -104,6 +104,7 @@ describe('the shipped rules/ directory', () => {
       'github-actions',
       'gitlab',
       'http',
+      'http',
       'jenkins',
       'myget',
       'teamcity',
@@ -115,6 +116,11 @@ describe('the shipped rules/ directory', () => {
     expect(rs.targets.get('example-travis')?.retry).toEqual({ attempts: 12, backoffMs: 5_000, maxBackoffMs: 1_800_000 })
     expect(rs.targets.get('example-gitlab-pipeline')?.cooldownKey?.text).toBe('push.branch')
     expect(rs.secretValues).toContain('Bearer change-me')
+    expect(rs.targets.get('example-jenkins-flow')?.flow).toEqual({ concurrency: 2, supersede: true, circuit: { failures: 5, pauseMs: 300_000 } })
+    expect([...rs.notifiers.values()].map((n) => [n.name, n.type])).toEqual([
+      ['example-ops-chat', 'slack'],
+      ['example-pager', 'http'],
+    ])
   })
 })
 

@@ -3,7 +3,7 @@ export const appJs = String.raw`
 import { api, ApiError, takeTokenFromUrl, token, query, enc } from './api.js'
 import { h, replace, tickTimes } from './dom.js'
 import { icon } from './icons.js'
-import { renderRules, renderStats, renderFailed, renderEvents } from './lists.js'
+import { renderRules, renderStats, renderPaused, renderFailed, renderEvents } from './lists.js'
 import { renderEvent, renderDelivery } from './drawer.js'
 
 const POLL_MS = 2500
@@ -128,6 +128,10 @@ const on = {
     const r = await api('/targets/' + enc(target) + '/retry-failed', 'POST')
     toast(r.retried === 0 ? 'Nothing to retry for ' + target : 'Retrying ' + r.retried + ' failed deliver' + (r.retried === 1 ? 'y' : 'ies') + ' to ' + target)
   }),
+  resumeTarget: (target, btn) => act(btn, async () => {
+    await api('/targets/' + enc(target) + '/resume', 'POST')
+    toast('Resumed ' + target)
+  }),
 }
 
 async function act(btn, fn) {
@@ -156,6 +160,7 @@ async function loadAll() {
   if (changed('summary', summary)) {
     renderRules($('rules'), summary)
     renderStats($('stats'), summary)
+    renderPaused($('paused'), summary.paused_targets || [], on)
     fillSources(summary.sources)
   }
   const selected = view && view.kind === 'event' ? view.id : null

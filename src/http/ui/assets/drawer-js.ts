@@ -41,7 +41,7 @@ function overall(deliveries) {
     if (!cur || d.created_at >= cur.created_at) newest.set(key, d)
   }
   const statuses = new Set([...newest.values()].map((d) => d.status))
-  for (const s of ['failed', 'retrying', 'queued', 'delivered', 'coalesced']) if (statuses.has(s)) return pill(s, undefined, 'event-status')
+  for (const s of ['failed', 'retrying', 'queued', 'delivered', 'coalesced', 'superseded']) if (statuses.has(s)) return pill(s, undefined, 'event-status')
   return null
 }
 
@@ -179,6 +179,7 @@ export function renderDelivery(el, data, on) {
         d.replays > 0 && ['Replayed', d.replays + (d.replays === 1 ? ' time' : ' times')],
         d.cooldown_key && ['Cooldown key', h('span', { class: 'mono' }, d.cooldown_key)],
         d.coalesced_into && ['Coalesced into', link(d.coalesced_into, '#/delivery/' + encodeURIComponent(d.coalesced_into), on)],
+        d.superseded_by && ['Superseded by', link(d.superseded_by, '#/delivery/' + encodeURIComponent(d.superseded_by), on)],
         ['Rules', h('span', { class: 'mono' }, d.rules_version)],
       ]),
       h('div', { class: 'actions' },
@@ -188,7 +189,7 @@ export function renderDelivery(el, data, on) {
           onclick: (e) => on.replay(d.id, e.currentTarget),
         }, icon('replay'), 'Replay')),
       section('Attempts', 'attempts', attempts.length === 0
-        ? h('p', { class: 'muted' }, d.status === 'coalesced' ? 'Not sent: a newer event for the same cooldown key replaced it.' : 'Not sent yet.')
+        ? h('p', { class: 'muted' }, d.status === 'coalesced' ? 'Not sent: a newer event for the same cooldown key replaced it.' : d.status === 'superseded' ? 'Not sent: a newer delivery for the same key superseded it.' : 'Not sent yet.')
         : h('ol', { class: 'attempts' }, attempts.map((a) => attemptItem(a, d)))),
       requestSection(d.request, 'Request', 'request', 'dl:' + d.id)))
 }

@@ -3,7 +3,7 @@ export const listsJs = String.raw`
 import { h, replace, pill, timeEl, fmtNum } from './dom.js'
 import { icon } from './icons.js'
 
-const DELIVERY_STATUSES = ['delivered', 'failed', 'retrying', 'queued', 'coalesced']
+const DELIVERY_STATUSES = ['delivered', 'failed', 'retrying', 'queued', 'coalesced', 'superseded']
 
 export function renderRules(el, s) {
   const names = (label, list) => label + ': ' + (list.length ? list.join(', ') : 'none')
@@ -26,6 +26,17 @@ export function renderStats(el, s) {
     DELIVERY_STATUSES.map((st) => card(st, st[0].toUpperCase() + st.slice(1), d[st] || 0, null)),
     card('queue', 'In queue', (q.waiting || 0) + (q.active || 0) + (q.delayed || 0),
       fmtNum(q.active || 0) + ' active · ' + fmtNum(q.delayed || 0) + ' delayed'))
+}
+
+/** Targets paused by their circuit breaker or by hand, each with a Resume button; nothing when none is. */
+export function renderPaused(el, targets, on) {
+  replace(el, targets.length === 0 ? null : h('div', { class: 'banner warn paused' },
+    icon('alert'),
+    h('span', null, h('strong', null, targets.length === 1 ? 'Paused target: ' : 'Paused targets: '), 'nothing is sent to them; their deliveries wait.'),
+    h('span', { class: 'spacer' }),
+    targets.map((target) => h('span', { class: 'paused-target', testid: 'paused-target', data: { target } },
+      h('span', { class: 'mono' }, target),
+      h('button', { class: 'btn small', type: 'button', testid: 'resume-target', title: 'resume ' + target + ' now', onclick: (e) => on.resumeTarget(target, e.currentTarget) }, 'Resume')))))
 }
 
 function plural(n, word) {
@@ -74,7 +85,7 @@ function failedGroup(target, list, on) {
 
 /** The worst delivery state of an event decides its row's edge colour. */
 function worst(dl) {
-  for (const s of ['failed', 'retrying', 'queued', 'delivered', 'coalesced']) if (dl[s] > 0) return s
+  for (const s of ['failed', 'retrying', 'queued', 'delivered', 'coalesced', 'superseded']) if (dl[s] > 0) return s
   return 'none'
 }
 

@@ -121,7 +121,7 @@ a { color: var(--accent); }
 .stat-sub { color: var(--muted); font-size: 11.5px; margin-top: 1px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .stat .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--c, var(--accent)); }
 .k-events { --c: var(--accent); } .k-delivered { --c: var(--green); } .k-failed { --c: var(--red); }
-.k-retrying { --c: var(--amber); } .k-queued { --c: var(--grey); } .k-coalesced { --c: var(--blue); } .k-queue { --c: var(--faint); }
+.k-retrying { --c: var(--amber); } .k-queued { --c: var(--grey); } .k-coalesced, .k-superseded { --c: var(--blue); } .k-queue { --c: var(--faint); }
 .k-failed .stat-value:not([data-value="0"]) { color: var(--red); }
 .k-retrying .stat-value:not([data-value="0"]) { color: var(--amber); }
 .stat .stat-value[data-value="0"] { color: var(--faint); }
@@ -139,7 +139,7 @@ a { color: var(--accent); }
 .s-retrying .dot { animation: blink 1.2s ease-in-out infinite; }
 @keyframes blink { 50% { opacity: .3; } }
 .s-queued, .s-not_matched { --c: var(--grey); }
-.s-coalesced { --c: var(--blue); }
+.s-coalesced, .s-superseded { --c: var(--blue); }
 .pills, .routes { display: flex; flex-wrap: wrap; align-items: center; gap: 5px; }
 .tag {
   display: inline-flex; align-items: center; gap: 4px; font-size: 11px; font-weight: 600; color: var(--muted);
@@ -246,6 +246,9 @@ tr.row:hover .c-go { color: var(--accent); }
 .banner { display: flex; gap: 10px; align-items: flex-start; margin-top: 14px; padding: 10px 12px; border-radius: var(--radius-sm); font-size: 13px; }
 .banner.bad { color: var(--red); background: color-mix(in srgb, var(--red) 9%, transparent); border: 1px solid color-mix(in srgb, var(--red) 25%, transparent); }
 .banner .icon { margin-top: 1px; }
+.banner.warn { color: var(--amber); background: color-mix(in srgb, var(--amber) 9%, transparent); border: 1px solid color-mix(in srgb, var(--amber) 25%, transparent); }
+.banner.paused { align-items: center; flex-wrap: wrap; }
+.paused-target { display: inline-flex; align-items: center; gap: 6px; }
 .link { color: var(--accent); text-decoration: none; cursor: pointer; }
 .link:hover { text-decoration: underline; }
 
