@@ -12,6 +12,7 @@ import { createKeys } from './delivery-log/keys.ts'
 import { createLogReader } from './delivery-log/log-reader.ts'
 import { startRedisServer, type RedisServerHandle } from './embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
+import { createIngestPipeline } from './ingest/ingest-pipeline.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics/create-metrics.ts'
 import { createEventWriter } from './delivery-log/accept-event.ts'
@@ -148,7 +149,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     ingest:
       config.role === 'worker'
         ? null
-        : { getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent },
+        : { pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent }), getRuleSet: () => ruleSet },
     admin:
       config.role === 'worker'
         ? null
@@ -158,7 +159,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
             log: deliveryLog,
             reader: createLogReader(producerRedis, keys),
             replayer: createReplayer({ queue, log: deliveryLog, getRuleSet: () => ruleSet, retentionMs: config.retentionMs }),
-            producer,
+            pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'admin' }), userAgent }),
             queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
             logger: logger.child({ component: 'admin' }),
             userAgent,

@@ -3,7 +3,7 @@ import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { LogReader } from '../delivery-log/log-reader.ts'
 import { HookyardError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
-import type { Producer } from '../queue/producer.ts'
+import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { Replayer } from '../queue/replay.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { actionRoutes } from './admin-action-routes.ts'
@@ -18,7 +18,8 @@ export interface AdminDeps {
   log: DeliveryLog
   reader: LogReader
   replayer: Replayer
-  producer: Producer
+  /** re-runs go through the same pipeline as ingress */
+  pipeline: IngestPipeline
   /** BullMQ job counts by state (waiting, active, delayed, failed, completed) */
   queueCounts: () => Promise<Record<string, number>>
   logger: Logger
