@@ -1,6 +1,5 @@
 import { serve } from '@hono/node-server'
 import type { Server as HttpServer } from 'node:http'
-import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -18,9 +17,10 @@ import { createMetrics } from './metrics/create-metrics.ts'
 import { createEventWriter } from './delivery-log/accept-event.ts'
 import { createCooldownStore } from './queue/cooldown-store.ts'
 import { startInboxPump } from './queue/inbox-pump.ts'
-import { DELIVERY_QUEUE, type QueueJobData } from './queue/delivery-job.ts'
+import { createDeliveryQueue } from './queue/delivery-queue.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
 import { createProducer } from './queue/producer.ts'
+import { createQueueKeys } from './queue/queue-keys.ts'
 import { createReplayer } from './queue/replay.ts'
 import { createRulesReloader, type ReloadOutcome, type ReloadTrigger, type RulesStatus } from './reload/create-rules-reloader.ts'
 import { watchRulesDir } from './reload/watch-rules-dir.ts'
@@ -105,22 +105,22 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   await waitForRedis(producerRedis, redisUrl)
 
   const keys = createKeys(config.redisPrefix)
-  const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
-  queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
-  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
+  const queueKeys = createQueueKeys(config.redisPrefix)
+  const queue = createDeliveryQueue(producerRedis, queueKeys, logger)
+  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, queueKeys.inbox, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
 
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
-  const workerCooldowns = workerRedis && createCooldownStore(workerRedis, keys, { onCoalesced: (target) => metrics.coalesced(target) })
-  const workerQueue = workerRedis && new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: workerRedis, prefix: keys.prefix })
+  const workerCooldowns = workerRedis && createCooldownStore(workerRedis, queueKeys, keys.delivery(''), { onCoalesced: (target) => metrics.coalesced(target) })
+  const workerQueue = workerRedis && createDeliveryQueue(workerRedis, queueKeys, logger)
   const pump =
     pumpRedis && workerQueue && workerCooldowns
       ? startInboxPump({
           redis: pumpRedis,
           queue: workerQueue,
           cooldowns: workerCooldowns,
-          keys,
+          keys: queueKeys,
           logger: logger.child({ component: 'pump' }),
           consumer: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
           retentionMs: config.retentionMs,
@@ -129,7 +129,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   const worker = workerRedis && workerCooldowns
     ? createDeliveryWorker({
         connection: workerRedis,
-        prefix: keys.prefix,
+        prefix: queueKeys.prefix,
         log: createDeliveryLog(workerRedis, keys, config.retentionMs),
         cooldowns: workerCooldowns,
         logger: logger.child({ component: 'worker' }),

@@ -1,6 +1,7 @@
 /**
- * Redis key layout. Every key shares the `{prefix}` hash tag, so multi-key transactions and
- * scripts stay on one Cluster slot, next to BullMQ's own keys (which use the same prefix).
+ * The delivery log's Redis keys. Every key shares the `{prefix}` hash tag, so multi-key
+ * transactions and scripts stay on one Cluster slot, next to the queue's keys (queue-keys.ts) and
+ * BullMQ's own (which use the same prefix).
  */
 export interface Keys {
   prefix: string
@@ -8,11 +9,6 @@ export interface Keys {
   event(id: string): string
   delivery(id: string): string
   attempts(deliveryId: string): string
-  /** per cooldown key: the window gate (a string with a TTL) and the coalescing state (a hash) */
-  cooldownGate(keyHash: string): string
-  cooldownState(keyHash: string): string
-  /** stream of accepted events' jobs, moved into the queue by a worker's inbox pump */
-  inbox: string
   /** sorted sets by time, for listing */
   events: string
   deliveries: string
@@ -26,9 +22,6 @@ export function createKeys(name: string): Keys {
     event: (id) => `${prefix}:event:${id}`,
     delivery: (id) => `${prefix}:delivery:${id}`,
     attempts: (id) => `${prefix}:delivery:${id}:attempts`,
-    cooldownGate: (h) => `${prefix}:cooldown:${h}:gate`,
-    cooldownState: (h) => `${prefix}:cooldown:${h}:state`,
-    inbox: `${prefix}:inbox`,
     events: `${prefix}:events`,
     deliveries: `${prefix}:deliveries`,
   }

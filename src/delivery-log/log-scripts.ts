@@ -64,3 +64,19 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 return 1
 `
+
+/**
+ * How the delivery log marks a delivery superseded by a newer one, as Lua functions the cooldown
+ * scripts include: the status encoding (JSON strings, as record-codec stores fields) stays here.
+ * `coalesce_delivery` returns the folded delivery's JSON `target` field ('' when unknown).
+ */
+export const COALESCE_FUNCTIONS = `
+local function coalesce_delivery(delivery_key, into)
+  redis.call('HSET', delivery_key, 'status', '"coalesced"', 'coalesced_into', cjson.encode(into))
+  return redis.call('HGET', delivery_key, 'target') or ''
+end
+local function delivery_settled(delivery_key)
+  local status = redis.call('HGET', delivery_key, 'status')
+  return status == '"delivered"' or status == '"failed"' or status == '"coalesced"'
+end
+`
