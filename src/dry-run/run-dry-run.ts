@@ -1,4 +1,4 @@
-import { maskSecrets } from '../delivery/mask-secrets.ts'
+import { maskSecrets } from '../secret-masking.ts'
 import type { PackageView, PushView } from '../envelope.ts'
 import { readEvent, requireSource, routeEvent } from '../ingest/route-event.ts'
 import type { RouteOutcome } from '../routing/plan-deliveries.ts'

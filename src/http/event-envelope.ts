@@ -4,8 +4,8 @@ import { storedInboundRequest } from '../ingest/ingest-pipeline.ts'
 import { readEvent } from '../ingest/route-event.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { sourceTypes } from '../sources/index.ts'
-import { redactHeaders, redactQuery } from '../sources/redact.ts'
-import { bodyExcerpt, maskHeaderNames } from './mask-response.ts'
+import { maskHeaderNames, redactHeaders, redactQuery } from '../secret-masking.ts'
+import { bodyExcerpt } from './body-excerpt.ts'
 
 export interface EnvelopeSummary {
   push: PushView | null
