@@ -1,0 +1,22 @@
+import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
+import type { LogReader } from '../delivery-log/log-reader.ts'
+import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
+import type { Logger } from '../logger.ts'
+import type { Replayer } from '../queue/replay.ts'
+import type { RuleSet } from '../rules/types.ts'
+
+/** What the admin routes read and act through. */
+export interface AdminDeps {
+  /** the bearer token every admin request must carry */
+  token: string
+  getRuleSet: () => RuleSet
+  log: DeliveryLog
+  reader: LogReader
+  replayer: Replayer
+  /** re-runs go through the same pipeline as ingress */
+  pipeline: IngestPipeline
+  /** BullMQ job counts by state (waiting, active, delayed, failed, completed) */
+  queueCounts: () => Promise<Record<string, number>>
+  logger: Logger
+  userAgent: string
+}
