@@ -1,3 +1,5 @@
+import js from '@eslint/js'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 /** The modules that do no I/O (src/delivery also stays free of the framework and queue clients). */
@@ -55,5 +57,23 @@ export default tseslint.config(
     // the pure core: no HTTP framework, queue, Redis client, logger or metrics client
     files: PURE_CORE,
     rules: { 'no-restricted-imports': ['error', restrictions(BULLMQ_OUTSIDE_QUEUE, PURE_CORE_IMPORTS)] },
+  },
+  {
+    // the dashboard's browser modules and the repository's own plain JS (configs, bin)
+    files: ['**/*.js', '**/*.cjs'],
+    extends: [js.configs.recommended],
+    rules: { curly: ['error', 'multi-line'] },
+  },
+  {
+    files: ['src/http/ui/assets/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
+  },
+  {
+    files: ['eslint.config.js', 'bin/**/*.js'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
   }
 )

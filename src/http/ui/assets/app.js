@@ -1,5 +1,4 @@
-/** /ui/assets/app.js: state, live refresh, hash navigation (#/event/<id>, #/delivery/<id>), actions, keyboard. */
-export const appJs = String.raw`
+// /ui/assets/app.js: state, live refresh, hash navigation (#/event/<id>, #/delivery/<id>), actions, keyboard.
 import { api, ApiError, takeTokenFromUrl, token, query, enc } from './api.js'
 import { h, replace, tickTimes } from './dom.js'
 import { icon } from './icons.js'
@@ -328,4 +327,3 @@ document.addEventListener('visibilitychange', () => { if (!document.hidden && st
 setInterval(() => { tickTimes(); if (!state.error && state.live) renderConn() }, 1000)
 renderConn()
 route()
-`
