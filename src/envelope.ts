@@ -11,6 +11,17 @@ export interface Envelope {
   body: unknown
   push: PushView | null
   package: PackageView | null
+  /** schedule sources only: the tick that fired (absent on webhook envelopes) */
+  schedule?: ScheduleView
+}
+
+/** The tick of a schedule source. */
+export interface ScheduleView {
+  name: string
+  cron: string
+  timezone: string
+  /** the tick's scheduled time (not when it ran), ISO 8601 UTC */
+  fire_time: string
 }
 
 /** A normalized git ref push: the same shape for github, gitlab, bitbucket, bitbucket-server and gitea. */

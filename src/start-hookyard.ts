@@ -24,6 +24,8 @@ import { createQueueKeys } from './queue/queue-keys.ts'
 import { createReplayer } from './queue/replay.ts'
 import { createRulesReloader, type ReloadOutcome, type ReloadTrigger, type RulesStatus } from './reload/create-rules-reloader.ts'
 import { watchRulesDir } from './reload/watch-rules-dir.ts'
+import { createScheduleState } from './schedule/schedule-state.ts'
+import { startScheduler } from './schedule/scheduler.ts'
 import { loadRules } from './rules/load-rules.ts'
 import type { RuleSet } from './rules/types.ts'
 
@@ -145,6 +147,18 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
   const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs)
   const userAgent = `hookyard/${options.version}`
   let closing = false
+  const scheduleState = createScheduleState(producerRedis, queueKeys.prefix)
+  // worker-role processes fire schedules; the tick's dedup claim keeps it to one event across them
+  const scheduler =
+    config.role === 'ingest'
+      ? null
+      : startScheduler({
+          getRuleSet: () => ruleSet,
+          pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'schedule' }), userAgent }),
+          state: scheduleState,
+          logger: logger.child({ component: 'schedule' }),
+          metrics,
+        })
   const app = createApp({
     ingest:
       config.role === 'worker'
@@ -162,6 +176,8 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
             pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'admin' }), userAgent }),
             queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
             logger: logger.child({ component: 'admin' }),
+            schedules: scheduleState,
+            metrics,
             userAgent,
           },
     logger,
@@ -192,6 +208,7 @@ export async function startHookyard(options: StartOptions): Promise<RunningHooky
     clearTimeout(straggler)
     const connections = [producerRedis, workerRedis, pumpRedis].filter((r): r is Redis => r !== null)
     const closeQueueSide = async (): Promise<void> => {
+      await scheduler?.stop()
       await pump?.stop()
       if (worker) {
         const closed = worker.close()

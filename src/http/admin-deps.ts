@@ -2,8 +2,10 @@ import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { LogReader } from '../delivery-log/log-reader.ts'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { Logger } from '../logger.ts'
+import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import type { Replayer } from '../queue/replay.ts'
 import type { RuleSet } from '../rules/types.ts'
+import type { ScheduleState } from '../schedule/schedule-state.ts'
 
 /** What the admin routes read and act through. */
 export interface AdminDeps {
@@ -18,5 +20,8 @@ export interface AdminDeps {
   /** BullMQ job counts by state (waiting, active, delayed, failed, completed) */
   queueCounts: () => Promise<Record<string, number>>
   logger: Logger
+  /** last fire and event of each schedule */
+  schedules: ScheduleState
+  metrics?: Pick<MetricsRecorder, 'scheduleFired'> | null
   userAgent: string
 }

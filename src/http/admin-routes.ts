@@ -4,6 +4,7 @@ import { actionRoutes } from './admin-action-routes.ts'
 import { adminAuth } from './admin-auth.ts'
 import type { AdminDeps } from './admin-deps.ts'
 import { readRoutes } from './admin-read-routes.ts'
+import { scheduleRoutes } from './admin-schedule-routes.ts'
 import { toErrorResponse } from './error-response.ts'
 
 /** Seconds a client should wait after a 503 before trying again. */
@@ -15,6 +16,7 @@ export function createAdminRoutes(deps: AdminDeps): Hono {
   api.use('*', adminAuth(deps.token))
   api.route('/', readRoutes(deps))
   api.route('/', actionRoutes(deps))
+  api.route('/', scheduleRoutes(deps))
   api.onError((err, c) => {
     const res = toErrorResponse(err)
     if (err instanceof HookyardError && res.status === 503) {

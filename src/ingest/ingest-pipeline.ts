@@ -7,6 +7,7 @@ import type { Producer } from '../queue/producer.ts'
 import type { RoutingResult } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { redactHeaders, redactQuery } from '../secret-masking.ts'
+import { MISFIRE_MAX_AGE_MS, scheduleDeliveryId, scheduleRequest } from '../sources/schedule.ts'
 import type { InboundRequest } from '../sources/types.ts'
 import { createEventId } from './event-id.ts'
 import { eventRecord, findSource, readEvent, requireSource, routeEvent } from './route-event.ts'
@@ -44,6 +45,14 @@ export interface IngestPipeline {
    * check (the original was verified, and shared tokens were masked when it was stored).
    * @throws HookyardError STORE_UNAVAILABLE
    */
+  /**
+   * Fires one tick of a schedule source: routed and stored like a webhook, with the tick's
+   * delivery id (`<name>@<fire time>`) as the dedup key, so of all the processes firing the same
+   * tick exactly one stores it (the others get `duplicate`). `manual`: a run requested now
+   * (`<name>@manual-<time>`), never deduplicated against ticks.
+   * @throws HookyardError SOURCE_UNKNOWN (no such schedule), STORE_UNAVAILABLE
+   */
+  fireSchedule(name: string, fireTime: Date, options?: { manual?: boolean }): Promise<Exclude<IngestOutcome, { kind: 'ping' }>>
   rerun(log: DeliveryLog, originalId: string): Promise<Exclude<IngestOutcome, { kind: 'duplicate' }> | RerunRefusal>
 }
 
@@ -53,6 +62,9 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
     async acceptRequest(sourceName, req) {
       const ruleSet = deps.getRuleSet()
       const resolved = requireSource(ruleSet, sourceName)
+      if (resolved.sourceType.scheduled) {
+        throw new HookyardError('SOURCE_UNKNOWN', `source ${JSON.stringify(sourceName)} is a schedule: it fires on its own and takes no webhooks`)
+      }
       const receivedAt = new Date()
       const eventId = createEventId(receivedAt)
       const log = sourceLogger(deps.logger, resolved.source.name)
@@ -93,6 +105,33 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
           matched: plan.routes.filter((r) => r.status === 'matched').map((r) => r.route),
         },
         'event accepted'
+      )
+      return { kind: 'stored', eventId, plan }
+    },
+
+    async fireSchedule(name, fireTime, options = {}) {
+      const ruleSet = deps.getRuleSet()
+      const resolved = findSource(ruleSet, name)
+      if (!resolved?.sourceType.scheduled) {
+        throw new HookyardError('SOURCE_UNKNOWN', `no schedule named ${JSON.stringify(name)}`)
+      }
+      const manual = options.manual === true
+      const deliveryId = scheduleDeliveryId(name, fireTime, manual)
+      const req = scheduleRequest(resolved.source, fireTime, deliveryId)
+      const receivedAt = new Date()
+      const eventId = createEventId(receivedAt)
+      const { parsed, envelopes } = readEvent(resolved, req, receivedAt)
+      const plan = await routeEvent({ eventId, ruleSet, envelopes, userAgent: deps.userAgent })
+      const record = eventRecord({ eventId, source: resolved.source, event: parsed.event, envelopes, plan, receivedAt, ruleSet, stored: { method: req.method, headers: req.headers, query: req.query } })
+      // a tick may be fired late (a missed tick, up to a day): the claim must outlive that
+      const dedup = manual ? undefined : dedupKey(deliveryId)
+      const { duplicateOf } = await storeOrUnavailable(() => deps.producer.store(record, req.rawBody, plan.deliveries, ruleSet, dedup, SCHEDULE_DEDUP_WINDOW_MS))
+      if (duplicateOf !== null) {
+        return { kind: 'duplicate', eventId: duplicateOf }
+      }
+      sourceLogger(deps.logger, name).info(
+        { event_id: eventId, event: parsed.event, sender_delivery: deliveryId, deliveries: plan.deliveries.length, matched: plan.routes.filter((r) => r.status === 'matched').map((r) => r.route) },
+        manual ? 'schedule run now' : 'schedule fired'
       )
       return { kind: 'stored', eventId, plan }
     },
@@ -151,6 +190,9 @@ export function storedInboundRequest(event: EventRecord): InboundRequest {
 function requestMeta({ method, headers, query }: StoredRequest): Omit<StoredRequest, 'body_base64'> {
   return { method, headers, query }
 }
+
+/** A tick's dedup claim outlives the oldest missed tick that is still fired. */
+const SCHEDULE_DEDUP_WINDOW_MS = MISFIRE_MAX_AGE_MS + 3600_000
 
 const sourceLoggers = new WeakMap<Logger, Map<string, Logger>>()
 

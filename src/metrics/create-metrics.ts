@@ -59,6 +59,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['target'] as const,
     registers,
   })
+  const scheduleFires = new Counter({
+    name: 'hookyard_schedule_fires_total',
+    help: 'Schedule ticks and manual runs, by schedule and outcome (fired, manual, duplicate: another process fired it, missed: skipped by misfire, error).',
+    labelNames: ['schedule', 'outcome'] as const,
+    registers,
+  })
   const reloads = new Counter({
     name: 'hookyard_rule_reloads_total',
     help: 'Rule set reloads (file change or SIGHUP) by result (ok, error); an error keeps the previous rules serving.',
@@ -108,6 +114,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       coalesced.inc({ target })
       deliveries.inc({ target, outcome: 'coalesced' })
     },
+    scheduleFired: (schedule, outcome) => scheduleFires.inc({ schedule, outcome }),
     rulesReloaded(result, problems) {
       reloads.inc({ result })
       ruleErrors.set(result === 'ok' ? 0 : problems)

@@ -25,6 +25,9 @@ export type AttemptOutcome = 'delivered' | 'retry' | 'failed'
 
 export type ReloadResult = 'ok' | 'error'
 
+/** A schedule tick: stored by this process (`fired`), already stored by another (`duplicate`), skipped as a missed tick (`missed`), a manual run, or failed. */
+export type ScheduleOutcome = 'fired' | 'duplicate' | 'missed' | 'manual' | 'error'
+
 export interface MetricsRecorder {
   eventReceived(source: string, outcome: IngestOutcome): void
   deliveryFinished(target: string, outcome: DeliveryOutcome): void
@@ -32,6 +35,7 @@ export interface MetricsRecorder {
   retryScheduled(target: string): void
   /** a queued delivery was superseded by a newer one for the same cooldown key */
   coalesced(target: string): void
+  scheduleFired(schedule: string, outcome: ScheduleOutcome): void
   /** `problems`: how many problems the failed reload had (0 for a good one) */
   rulesReloaded(result: ReloadResult, problems: number): void
 }

@@ -34,6 +34,7 @@ export function buildEnvelopes(
     query: redactQuery(req.query),
     body: parsed.body,
     package: parsed.package,
+    ...(parsed.schedule ? { schedule: parsed.schedule } : {}),
   }
   if (parsed.pushes.length === 0) return [{ ...base, push: null }]
   return parsed.pushes.map((push) => ({ ...base, push }))

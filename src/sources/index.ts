@@ -5,6 +5,7 @@ import { giteaSource } from './gitea.ts'
 import { githubSource } from './github.ts'
 import { gitlabSource } from './gitlab.ts'
 import { progetSource } from './proget.ts'
+import { scheduleSource } from './schedule.ts'
 import type { SourceType } from './types.ts'
 
 /** Every source type, by name. Adding a type is one new file plus one line here. */
@@ -16,4 +17,5 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['gitea', giteaSource],
   ['proget', progetSource],
   ['generic', genericSource],
+  ['schedule', scheduleSource],
 ])

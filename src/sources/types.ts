@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { PackageView, PushView } from '../envelope.ts'
+import type { PackageView, PushView, ScheduleView } from '../envelope.ts'
 
 /** What the HTTP layer hands to a source type: raw bytes, never re-serialised. */
 export interface InboundRequest {
@@ -33,6 +33,8 @@ export interface ParsedEvent {
   /** normalized pushes: empty when not a ref push; Bitbucket yields one per change */
   pushes: PushView[]
   package: PackageView | null
+  /** set by the schedule type only: the tick that fired */
+  schedule?: ScheduleView
 }
 
 /** One source type (github, gitlab, ...): verify + parse + normalize. Pure: no I/O. */
@@ -40,6 +42,8 @@ export interface SourceType {
   readonly type: string
   /** schema of the type-specific options a rule file may set (besides type/secret/secrets/verify) */
   readonly optionsSchema: z.ZodType<Record<string, unknown>>
+  /** fires on its own (a schedule): no secret, no webhooks; the pipeline builds its request */
+  readonly scheduled?: true
   /** @throws VerificationError when authenticity cannot be established */
   verify(req: InboundRequest, source: SourceConfig): void
   /** @throws BodyError when the body cannot be parsed for its content type */
