@@ -3,7 +3,7 @@ import { RuleError } from '../../../src/errors.ts'
 import { loadRules } from '../../../src/rules/load-rules.ts'
 import { at, fixture, problemLines } from './helpers.ts'
 
-const SOURCE_TYPES = 'bitbucket, bitbucket-server, generic, gitea, github, gitlab, proget'
+const SOURCE_TYPES = 'bitbucket, bitbucket-server, generic, gitea, github, gitlab, proget, schedule'
 const PRESETS = 'bitrise, buildmaster, gitlab, http, myget, travis'
 const DURATION_HINT = 'use a number of milliseconds or a number with a unit: 500ms, 10s, 5m, 1h, 1d (parts may combine: 1h30m)'
 
