@@ -43,6 +43,7 @@ const ASSETS = new Map<string, Asset>([
   assetFile('icons.js', JS),
   assetFile('lists.js', JS),
   assetFile('drawer.js', JS),
+  assetFile('schedules.js', JS),
   assetFile('style.css', CSS),
 ])
 const PAGE = asset(pageHtml, 'text/html; charset=utf-8')
