@@ -102,6 +102,11 @@ describe('schedules across real processes (1 ingest + 2 workers)', () => {
     expect(event.event.event).toBe('schedule')
     await waitUntil(() => gitlab.requests.slice(before).some((r) => r.headers['x-hookyard-delivery']?.startsWith(`${body.event}-`)), 10_000, 'the manual run to reach GitLab')
 
+    // a schedule's event re-runs like a webhook's: same tick, current rules, a new event
+    const rerun = await fetch(`${ingest.url}/api/events/${body.event}/rerun`, { method: 'POST', headers })
+    expect(rerun.status).toBe(202)
+    expect(await rerun.json()).toMatchObject({ rerun_of: body.event, deliveries: [{ target: 'gitlab-pipeline', status: 'queued' }] })
+
     const missing = await fetch(`${ingest.url}/api/schedules/nope/run`, { method: 'POST', headers })
     expect(missing.status).toBe(404)
   }, 30_000)
@@ -121,4 +126,14 @@ describe('schedules across real processes (1 ingest + 2 workers)', () => {
     expect(sum('duplicate')).toBeGreaterThanOrEqual(1)
     expect((await scrape(ingest)).value('hookyard_schedule_fires_total', { schedule: 'nightly', outcome: 'manual' })).toBe(1)
   })
+
+  it('keeps firing every tick once after a worker is killed', async () => {
+    await workers[0]!.kill()
+    const t0 = Date.now()
+    await waitUntil(() => gitlab.requests.filter((r) => r.at >= t0).length >= 3, 15_000, 'three more ticks from the surviving worker')
+    const fireTimes = gitlab.requests.filter((r) => r.at >= t0).map((r) => Date.parse(new URLSearchParams(r.body).get('variables[FIRED]') ?? 'manual'))
+    const ticks = fireTimes.filter((t) => !Number.isNaN(t)).sort((a, b) => a - b)
+    expect(new Set(ticks).size).toBe(ticks.length)
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]! - ticks[i - 1]!).toBe(2_000)
+  }, 30_000)
 })
