@@ -117,7 +117,9 @@ export const scheduleSource: SourceType = {
     throw new VerificationError('SIGNATURE_MISMATCH', `source "${source.name}" is a schedule and takes no webhooks`)
   },
   parse(req, source): ParsedEvent {
-    const options = readScheduleOptions(source)
+    const read = scheduleOptionsSchema.safeParse(source.options)
+    if (!read.success) throw new BodyError(`schedule ${source.name}: invalid options`)
+    const options = read.data
     const fireTime = req.headers[FIRE_TIME_HEADER]
     if (!fireTime || Number.isNaN(Date.parse(fireTime))) {
       throw new BodyError(`schedule ${source.name}: the tick has no fire time`)
