@@ -17,7 +17,11 @@ export function formatDryRun(result: DryRunResult, rules: RulesInfo): string {
     `rules     ${rules.dir} (version ${rules.version})`,
     ...result.pushes.map(formatPush),
     ...(result.package ? [formatPackage(result.package)] : []),
-    ...(result.pushes.length === 0 && !result.package ? ['push      none (not a ref push)'] : []),
+    ...(result.schedule
+      ? [`schedule  "${result.schedule.cron}" in ${result.schedule.timezone}, tick ${result.schedule.fire_time}`]
+      : result.pushes.length === 0 && !result.package
+        ? ['push      none (not a ref push)']
+        : []),
     ...result.hints.map((h) => `hint: ${h}`),
     '',
   ]
@@ -46,6 +50,7 @@ export function dryRunJson(result: DryRunResult, rules: RulesInfo): Record<strin
     push: result.pushes[0] ?? null,
     ...(result.pushes.length > 1 ? { pushes: result.pushes } : {}),
     package: result.package,
+    ...(result.schedule ? { schedule: result.schedule } : {}),
     hints: result.hints,
     ...(result.ping ? { ping: true, reason: `${result.event} event: nothing to trigger` } : {}),
     routes: result.routes,

@@ -1,5 +1,5 @@
 import { maskSecrets } from '../secret-masking.ts'
-import type { PackageView, PushView } from '../envelope.ts'
+import type { PackageView, PushView, ScheduleView } from '../envelope.ts'
 import { readEvent, requireSource, routeEvent } from '../ingest/route-event.ts'
 import type { RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
@@ -34,6 +34,8 @@ export interface DryRunResult {
   ping: boolean
   pushes: PushView[]
   package: PackageView | null
+  /** schedule sources only: the tick this dry run fires */
+  schedule?: ScheduleView
   hints: string[]
   routes: DryRunRoute[]
 }
@@ -71,6 +73,7 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
     ping: parsed.ping,
     pushes: parsed.pushes,
     package: parsed.package,
+    ...(parsed.schedule ? { schedule: parsed.schedule } : {}),
     hints: hint ? [hint] : [],
     routes: [],
   }

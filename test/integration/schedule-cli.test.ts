@@ -77,6 +77,7 @@ describe('schedules on the command line', () => {
     expect(res.code).toBe(0)
     expect(res.stdout).toMatch(/^event {5}schedule$/m)
     expect(res.stdout).toMatch(/^delivery {2}nightly@\d{4}-\d\d-\d\dT2[23]:30:00\.000Z$/m)
+    expect(res.stdout).toMatch(/^schedule {2}"30 0 \* \* \*" in Europe\/Berlin, tick \d{4}-\d\d-\d\dT2[23]:30:00\.000Z$/m)
     expect(res.stdout).toContain('[match] nightly-pipeline  matched')
     expect(res.stdout).toContain('POST https://gitlab.example.com/api/v3/projects/9/trigger/builds')
     expect(res.stdout).toContain('token = ***')
