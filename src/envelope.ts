@@ -12,6 +12,17 @@ export interface Envelope {
   push: PushView | null
   pull_request: PullRequestView | null
   package: PackageView | null
+  /** schedule sources only: the tick that fired (absent on webhook envelopes) */
+  schedule?: ScheduleView
+}
+
+/** The tick of a schedule source. */
+export interface ScheduleView {
+  name: string
+  cron: string
+  timezone: string
+  /** the tick's scheduled time (not when it ran), ISO 8601 UTC */
+  fire_time: string
 }
 
 /** A normalized git ref push: the same shape for github, gitlab, bitbucket, bitbucket-server and gitea. */

@@ -1,33 +1,11 @@
 import { pino, type Logger } from 'pino'
+import { LOG_REDACT_PATHS, MASK } from './secret-masking.ts'
 
 export type { Logger }
 
-/**
- * Header and field names whose values are secrets: tokens, signatures, api keys.
- * Redacted by pino wherever they appear in a logged object.
- */
-const REDACT_PATHS = [
-  'headers.authorization',
-  'headers["x-gitlab-token"]',
-  'headers["x-hub-signature"]',
-  'headers["x-hub-signature-256"]',
-  'headers["x-gitea-signature"]',
-  'headers["x-forgejo-signature"]',
-  'headers["x-hookyard-token"]',
-  'headers["x-apikey"]',
-  '*.headers.authorization',
-  '*.headers["x-apikey"]',
-  'secret',
-  'secrets',
-  'token',
-  'api_key',
-  '*.secret',
-  '*.secrets',
-  '*.token',
-  '*.api_key',
-]
-
-const CENSOR = '***'
+/** Redacted by pino wherever they appear in a logged object (the list lives with every other secret rule). */
+const REDACT_PATHS = [...LOG_REDACT_PATHS]
+const CENSOR = MASK
 
 export interface LoggerOptions {
   level: string

@@ -1,6 +1,5 @@
 import { serve } from '@hono/node-server'
 import type { Server as HttpServer } from 'node:http'
-import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -12,6 +11,7 @@ import { createKeys } from './delivery-log/keys.ts'
 import { createLogReader } from './delivery-log/log-reader.ts'
 import { acquireEmbeddedRedis, type EmbeddedRedis } from './acquire-embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
+import { createIngestPipeline } from './ingest/ingest-pipeline.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics/create-metrics.ts'
 import { createEventWriter } from './delivery-log/accept-event.ts'
@@ -19,14 +19,17 @@ import { createCooldownStore } from './queue/cooldown-store.ts'
 import { createFlowStore } from './queue/flow-store.ts'
 import { createNotifier, type Notifier } from './queue/notifier.ts'
 import { startInboxPump } from './queue/inbox-pump.ts'
-import { DELIVERY_QUEUE, type QueueJobData } from './queue/delivery-job.ts'
+import { createDeliveryQueue, type DeliveryQueue } from './queue/delivery-queue.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
 import { createProducer } from './queue/producer.ts'
+import { createQueueKeys } from './queue/queue-keys.ts'
 import { createReplayer } from './queue/replay.ts'
 import { createRulesReloader, type ReloadOutcome, type ReloadTrigger, type RulesStatus } from './reload/create-rules-reloader.ts'
 import { watchRulesDir } from './reload/watch-rules-dir.ts'
 import { findPlaceholderSecrets } from './rules/find-placeholder-secrets.ts'
 import { loadRules, readRuleFiles } from './rules/load-rules.ts'
+import { createScheduleState } from './schedule/schedule-state.ts'
+import { startScheduler } from './schedule/scheduler.ts'
 import type { RuleSet } from './rules/types.ts'
 
 export interface StartOptions {
@@ -160,30 +163,31 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   await waitForRedis(producerRedis, redisUrl)
 
   const keys = createKeys(config.redisPrefix)
-  const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: producerRedis, prefix: keys.prefix })
-  queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
+  const queueKeys = createQueueKeys(config.redisPrefix)
+  const queue = createDeliveryQueue(producerRedis, queueKeys, logger)
   opened.push(() => queue.close())
   const userAgent = `hookyard/${options.version}`
-  const flow = createFlowStore(producerRedis, keys)
-  const notifierFor = (q: Queue<QueueJobData>): Notifier =>
+  const flow = createFlowStore(producerRedis, queueKeys)
+  const notifierFor = (q: DeliveryQueue): Notifier =>
     createNotifier({ queue: q, getRuleSet: () => ruleSet, publicUrl: config.publicUrl, userAgent, retentionMs: config.retentionMs, logger: logger.child({ component: 'notify' }) })
   notifier = notifierFor(queue)
-  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
+  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, queueKeys.inbox, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
 
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   opened.push(() => workerRedis?.disconnect(), () => pumpRedis?.disconnect())
   const workerCooldowns =
-    workerRedis && createCooldownStore(workerRedis, keys, { onCoalesced: (target) => metrics.coalesced(target), onSuperseded: (target) => metrics.superseded(target) })
-  const workerQueue = workerRedis && new Queue<QueueJobData>(DELIVERY_QUEUE, { connection: workerRedis, prefix: keys.prefix })
+    workerRedis &&
+    createCooldownStore(workerRedis, queueKeys, keys.delivery(''), { onCoalesced: (target) => metrics.coalesced(target), onSuperseded: (target) => metrics.superseded(target) })
+  const workerQueue = workerRedis && createDeliveryQueue(workerRedis, queueKeys, logger)
   const pump =
     pumpRedis && workerQueue && workerCooldowns
       ? startInboxPump({
           redis: pumpRedis,
           queue: workerQueue,
           cooldowns: workerCooldowns,
-          keys,
+          keys: queueKeys,
           logger: logger.child({ component: 'pump' }),
           consumer: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
           retentionMs: config.retentionMs,
@@ -193,10 +197,10 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const worker = workerRedis && workerCooldowns && workerQueue
     ? createDeliveryWorker({
         connection: workerRedis,
-        prefix: keys.prefix,
+        prefix: queueKeys.prefix,
         log: createDeliveryLog(workerRedis, keys, config.retentionMs),
         cooldowns: workerCooldowns,
-        flow: createFlowStore(workerRedis, keys),
+        flow: createFlowStore(workerRedis, queueKeys),
         flowControl: (target) => ruleSet.targets.get(target)?.flow,
         queue: workerQueue,
         notifier: notifierFor(workerQueue),
@@ -214,11 +218,24 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url')
   const deliveryLog = createDeliveryLog(producerRedis, keys, config.retentionMs)
   let closing = false
+  const scheduleState = createScheduleState(producerRedis, queueKeys.prefix)
+  // worker-role processes fire schedules; the tick's dedup claim keeps it to one event across them
+  const scheduler =
+    config.role === 'ingest'
+      ? null
+      : startScheduler({
+          getRuleSet: () => ruleSet,
+          pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'schedule' }), userAgent }),
+          state: scheduleState,
+          logger: logger.child({ component: 'schedule' }),
+          metrics,
+        })
+  opened.push(() => scheduler?.stop())
   const app = createApp({
     ingest:
       config.role === 'worker'
         ? null
-        : { getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent },
+        : { pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent }), getRuleSet: () => ruleSet },
     admin:
       config.role === 'worker'
         ? null
@@ -228,11 +245,13 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
             log: deliveryLog,
             reader: createLogReader(producerRedis, keys),
             replayer: createReplayer({ queue, log: deliveryLog, getRuleSet: () => ruleSet, retentionMs: config.retentionMs }),
-            producer,
+            pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'admin' }), userAgent }),
             queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
             flow,
             notifier,
             logger: logger.child({ component: 'admin' }),
+            schedules: scheduleState,
+            metrics,
             userAgent,
           },
     logger,
@@ -263,6 +282,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
     clearTimeout(straggler)
     const connections = [producerRedis, workerRedis, pumpRedis].filter((r): r is Redis => r !== null)
     const closeQueueSide = async (): Promise<void> => {
+      await scheduler?.stop()
       await pump?.stop()
       if (worker) {
         const closed = worker.close()

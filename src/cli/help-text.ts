@@ -4,12 +4,15 @@ export const HELP_TEXT = `Usage: hookyard <command> [options]
 Commands:
   serve [--rules DIR] [--port N] [--role all|ingest|worker]
                      run the relay (npm start runs "hookyard serve")
-  check [DIR]        validate the rule files in DIR (default: $RULES_DIR or ./rules),
-                     unknown JSONata functions included; exit 0 when valid, 1 with
-                     "file:line:col message" lines otherwise
+  check [DIR] [--json]
+                     validate the rule files in DIR (default: $RULES_DIR or ./rules),
+                     unknown JSONata functions included; exit 0 when valid (listing each
+                     schedule's next fire times), 1 with "file:line:col message" lines otherwise
   test --source NAME --payload FILE [--header 'K: V' ...] [--event E] [--rules DIR] [--json]
                      dry run of one webhook: no Redis, nothing sent; prints each route's
                      match result (and why not) and each rendered request, secrets masked
+  test --source SCHEDULE [--rules DIR] [--json]
+                     dry run of a schedule's next tick (no payload needed)
   test [--rules DIR] run the rule test cases in DIR/tests/; exit 1 with a diff on a mismatch,
                      and exit 1 when no case is found
   help               show this help
@@ -23,7 +26,7 @@ Options:
   --payload FILE     test: the request body, sent as is (signature not verified)
   --header 'K: V'    test: a request header (repeatable), e.g. 'Content-Type: ...'
   --event E          test: set the source type's event header (X-GitHub-Event, ...)
-  --json             test: print the result as JSON
+  --json             check, test: print the result as JSON
   -h, --help         show this help
   -v, --version      print the version
 

@@ -44,7 +44,7 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'serve':
       return serveCommand({ port: values.port, rules: values.rules, role: values.role }, env, readVersion())
     case 'check':
-      return checkCommand(rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules', env, process.stdout)
+      return checkCommand(rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules', env, process.stdout, values.json ?? false)
     case 'test': {
       if (rest.length > 0) {
         process.stderr.write(`hookyard test: unexpected argument ${JSON.stringify(rest[0])} (use --rules DIR, --payload FILE)\n`)

@@ -6,6 +6,8 @@ import { formatCaseResults, runCases } from '../dry-run/run-cases.ts'
 import { runDryRun } from '../dry-run/run-dry-run.ts'
 import { formatRuleProblem, HookyardError } from '../errors.ts'
 import { checkRules } from '../rules/check-rules.ts'
+import type { RuleSet, SourceDefinition } from '../rules/types.ts'
+import { nextFire, readScheduleOptions, scheduleDeliveryId, scheduleRequest } from '../sources/schedule.ts'
 
 export interface TestFlags {
   rules: string
@@ -29,6 +31,9 @@ export interface TestIo {
  * Exit 2 for usage errors, 1 when the rules, the payload or the source name are wrong.
  */
 export async function testCommand(flags: TestFlags, io: TestIo): Promise<number> {
+  if (flags.payload === undefined && flags.source !== undefined && flags.headers.length === 0 && flags.event === undefined) {
+    return testSchedule(flags, flags.source, io)
+  }
   if (flags.payload === undefined) {
     if (flags.source !== undefined || flags.headers.length > 0 || flags.event !== undefined) {
       return usage(io, '--source, --header and --event need --payload FILE')
@@ -42,19 +47,10 @@ export async function testCommand(flags: TestFlags, io: TestIo): Promise<number>
   } catch (err) {
     return usage(io, (err as Error).message)
   }
-  const loaded = await checkRules(flags.rules, { env: io.env })
-  if (!loaded.ok) {
-    for (const problem of loaded.problems) io.err.write(`${formatRuleProblem(problem)}\n`)
-    io.err.write(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${flags.rules}\n`)
-    return 1
-  }
-  const { ruleSet } = loaded
-  const source = ruleSet.sources.get(flags.source)
-  if (!source) {
-    const known = [...ruleSet.sources.keys()].join(', ') || 'none'
-    io.err.write(`hookyard test: no source named ${JSON.stringify(flags.source)} in ${flags.rules} (sources: ${known})\n`)
-    return 1
-  }
+  const ruleSet = await loadForTest(flags, io)
+  if (!ruleSet) return 1
+  const source = findSourceOrSay(ruleSet, flags.source, flags.rules, io)
+  if (!source) return 1
   let body: Buffer
   try {
     body = await readFile(flags.payload)
@@ -77,6 +73,41 @@ export async function testCommand(flags: TestFlags, io: TestIo): Promise<number>
   return 0
 }
 
+/** `test --source SCHEDULE`: a dry run of the schedule's next tick, as a worker would fire it. */
+async function testSchedule(flags: TestFlags, name: string, io: TestIo): Promise<number> {
+  const ruleSet = await loadForTest(flags, io)
+  if (!ruleSet) return 1
+  const source = findSourceOrSay(ruleSet, name, flags.rules, io)
+  if (!source) return 1
+  if (source.type !== 'schedule') return usage(io, `source ${name} takes webhooks: give --payload FILE`)
+  const fireTime = nextFire(readScheduleOptions(source), new Date())
+  const request = scheduleRequest(source, fireTime, scheduleDeliveryId(name, fireTime))
+  const result = await runDryRun({ ruleSet, sourceName: name, request, userAgent: io.userAgent, receivedAt: fireTime })
+  const rules = { dir: flags.rules, version: ruleSet.version }
+  io.out.write(flags.json ? `${JSON.stringify(dryRunJson(result, rules), null, 2)}\n` : formatDryRun(result, rules))
+  return 0
+}
+
+async function loadForTest(flags: TestFlags, io: TestIo): Promise<RuleSet | null> {
+  const loaded = await checkRules(flags.rules, { env: io.env })
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) io.err.write(`${formatRuleProblem(problem)}\n`)
+    io.err.write(`${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'} in ${flags.rules}\n`)
+    return null
+  }
+  return loaded.ruleSet
+}
+
+function findSourceOrSay(ruleSet: RuleSet, name: string, dir: string, io: TestIo): SourceDefinition | null {
+  const source = ruleSet.sources.get(name)
+  if (!source) {
+    const known = [...ruleSet.sources.keys()].join(', ') || 'none'
+    io.err.write(`hookyard test: no source named ${JSON.stringify(name)} in ${dir} (sources: ${known})\n`)
+    return null
+  }
+  return source
+}
+
 async function runAllCases(flags: TestFlags, io: TestIo): Promise<number> {
   const casesDir = join(flags.rules, 'tests')
   const results = await runCases({ rulesDir: flags.rules, casesDir, userAgent: io.userAgent })
@@ -86,6 +117,6 @@ async function runAllCases(flags: TestFlags, io: TestIo): Promise<number> {
 }
 
 function usage(io: TestIo, message: string): number {
-  io.err.write(`hookyard test: ${message}\nusage: hookyard test --source NAME --payload FILE [--header 'K: V' ...] [--event E] [--rules DIR] [--json]\n       hookyard test [--rules DIR]\n`)
+  io.err.write(`hookyard test: ${message}\nusage: hookyard test --source NAME --payload FILE [--header 'K: V' ...] [--event E] [--rules DIR] [--json]\n       hookyard test --source SCHEDULE [--rules DIR] [--json]\n       hookyard test [--rules DIR]\n`)
   return 2
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import { Packr } from 'msgpackr'
+import { INBOX_APPEND_FUNCTION } from '../queue/queue-keys.ts'
 import type { Keys } from './keys.ts'
 import { TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
 import { RAW_BODY_FIELD, fieldPairs } from './record-codec.ts'
@@ -15,7 +16,7 @@ import type { DeliveryRecord, NewEventRecord } from './records.ts'
  *       arguments: its record, packed (see eventArgs), and its raw body bytes.
  * Returns one reply per event: '' when stored, else the original event's id.
  */
-const ACCEPT_BATCH = `${TRIM_FUNCTION}
+const ACCEPT_BATCH = `${TRIM_FUNCTION}${INBOX_APPEND_FUNCTION}
 local retention, eventPrefix, deliveryPrefix = ARGV[1], ARGV[3], ARGV[4]
 local replies, inbox, newest = {}, {}, 0
 local eventScores, deliveryScores = {}, {}
@@ -59,9 +60,7 @@ end
 if #deliveryScores > 0 then
   redis.call('ZADD', KEYS[2], unpack(deliveryScores))
 end
-if #inbox > 0 then
-  redis.call('XADD', KEYS[3], '*', unpack(inbox))
-end
+append_inbox(KEYS[3], inbox)
 if newest > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', newest - tonumber(retention))
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', newest - tonumber(retention))
@@ -111,11 +110,11 @@ interface Waiting {
  * socket write, one reply) per batch instead of one per event. A request still resolves only after
  * Redis stored its event; if the call fails, every request of the batch gets the error (a 503).
  */
-export function createEventWriter(redis: Redis, keys: Keys, retentionMs: number, retentionCount = DEFAULT_RETENTION_COUNT): EventWriter {
+export function createEventWriter(redis: Redis, keys: Keys, inboxKey: string, retentionMs: number, retentionCount = DEFAULT_RETENTION_COUNT): EventWriter {
   // defineCommand sends EVALSHA (the script body only once per connection), not the whole script per call
   redis.defineCommand('hookyardAcceptEvents', { lua: ACCEPT_BATCH })
   const acceptCommand = (redis as unknown as { hookyardAcceptEvents: AcceptCommand }).hookyardAcceptEvents.bind(redis)
-  const head: Arg[] = [keys.events, keys.deliveries, keys.inbox, retentionMs, retentionCount, keys.event(''), keys.delivery('')]
+  const head: Arg[] = [keys.events, keys.deliveries, inboxKey, retentionMs, retentionCount, keys.event(''), keys.delivery('')]
   let waiting: Waiting[] = []
   let scheduled = false
 

@@ -64,3 +64,22 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 return 1
 `
+
+/**
+ * How the delivery log marks a delivery superseded by a newer one, as Lua functions the cooldown
+ * scripts include: the status encoding (JSON strings, as record-codec stores fields) stays here.
+ * `coalesce_delivery` records a delivery folded into a newer one, `coalesced` (the default) or
+ * `superseded` (`coalesced_into` / `superseded_by`), and returns the folded delivery's JSON `target` field ('' when unknown).
+ */
+export const COALESCE_FUNCTIONS = `
+local fold_fields = { coalesced = 'coalesced_into', superseded = 'superseded_by' }
+local function coalesce_delivery(delivery_key, into, mode)
+  mode = mode or 'coalesced'
+  redis.call('HSET', delivery_key, 'status', cjson.encode(mode), fold_fields[mode], cjson.encode(into))
+  return redis.call('HGET', delivery_key, 'target') or ''
+end
+local function delivery_settled(delivery_key)
+  local status = redis.call('HGET', delivery_key, 'status')
+  return status == '"delivered"' or status == '"failed"' or status == '"coalesced"' or status == '"superseded"'
+end
+`

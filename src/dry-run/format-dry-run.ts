@@ -18,7 +18,11 @@ export function formatDryRun(result: DryRunResult, rules: RulesInfo): string {
     ...result.pushes.map(formatPush),
     ...(result.pull_request ? [formatPullRequest(result.pull_request)] : []),
     ...(result.package ? [formatPackage(result.package)] : []),
-    ...(result.pushes.length === 0 && !result.package && !result.pull_request ? ['push      none (not a ref push)'] : []),
+    ...(result.schedule
+      ? [`schedule  "${result.schedule.cron}" in ${result.schedule.timezone}, tick ${result.schedule.fire_time}`]
+      : result.pushes.length === 0 && !result.package && !result.pull_request
+        ? ['push      none (not a ref push)']
+        : []),
     ...result.hints.map((h) => `hint: ${h}`),
     '',
   ]
@@ -48,6 +52,7 @@ export function dryRunJson(result: DryRunResult, rules: RulesInfo): Record<strin
     ...(result.pushes.length > 1 ? { pushes: result.pushes } : {}),
     pull_request: result.pull_request,
     package: result.package,
+    ...(result.schedule ? { schedule: result.schedule } : {}),
     hints: result.hints,
     ...(result.ping ? { ping: true, reason: `${result.event} event: nothing to trigger` } : {}),
     routes: result.routes,

@@ -1,4 +1,4 @@
-import { maskSecrets } from '../delivery/mask-secrets.ts'
+import { maskSecrets } from '../secret-masking.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 /** A request body as people (and case files) read it: parsed JSON, decoded form fields, or text. */

@@ -1,10 +1,8 @@
-import { maskSecrets } from '../delivery/mask-secrets.ts'
-import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
-import { HookyardError } from '../errors.ts'
-import { planDeliveries, type RouteOutcome } from '../routing/plan-deliveries.ts'
+import { maskSecrets } from '../secret-masking.ts'
+import type { PackageView, PullRequestView, PushView, ScheduleView } from '../envelope.ts'
+import { readEvent, requireSource, routeEvent } from '../ingest/route-event.ts'
+import type { RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { RuleSet, TargetDefinition } from '../rules/types.ts'
-import { buildEnvelopes } from '../sources/build-envelopes.ts'
-import { sourceTypes } from '../sources/index.ts'
 import type { InboundRequest } from '../sources/types.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import { eventHint } from './inbound-request.ts'
@@ -47,6 +45,8 @@ export interface DryRunResult {
   pushes: PushView[]
   pull_request: PullRequestView | null
   package: PackageView | null
+  /** schedule sources only: the tick this dry run fires */
+  schedule?: ScheduleView
   hints: string[]
   routes: DryRunRoute[]
 }
@@ -63,21 +63,17 @@ export interface DryRunOptions {
 const DRY_RUN_EVENT_ID = 'dry-run'
 
 /**
- * Runs one inbound request through the same steps as ingress (parse, envelopes, routing, request
- * building) except signature verification and storage: no Redis, nothing is sent. Every request,
+ * Runs one inbound request through the same steps as the ingest pipeline (parse, envelopes, routing,
+ * request building) except signature verification and storage: no Redis, nothing is sent. Every request,
  * reason and error message comes back with the rule set's secret values masked.
  * @throws HookyardError SOURCE_UNKNOWN; BodyError when ingress would answer 400
  */
 export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   const { ruleSet, sourceName, request } = options
-  const source = ruleSet.sources.get(sourceName)
-  const sourceType = source && sourceTypes.get(source.type)
-  if (!source || !sourceType) {
-    const known = [...ruleSet.sources.keys()].join(', ') || 'none'
-    throw new HookyardError('SOURCE_UNKNOWN', `no source named ${JSON.stringify(sourceName)} (sources: ${known})`)
-  }
-  const parsed = sourceType.parse(request, source)
-  const envelopes = buildEnvelopes(source, request, parsed, options.receivedAt ?? new Date())
+  const known = [...ruleSet.sources.keys()].join(', ') || 'none'
+  const resolved = requireSource(ruleSet, sourceName, ` (sources: ${known})`)
+  const { source } = resolved
+  const { parsed, envelopes } = readEvent(resolved, request, options.receivedAt ?? new Date())
   const mask = (text: string): string => maskSecrets(text, ruleSet.secretValues)
   const hint = eventHint(source.type, request, parsed.event)
   const result: DryRunResult = {
@@ -89,12 +85,13 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
     pushes: parsed.pushes,
     pull_request: parsed.pullRequest,
     package: parsed.package,
+    ...(parsed.schedule ? { schedule: parsed.schedule } : {}),
     hints: hint ? [hint] : [],
     routes: [],
   }
   if (parsed.ping) return result // ingress answers pings before routing
 
-  const plan = await planDeliveries({ eventId: DRY_RUN_EVENT_ID, envelopes, ruleSet, userAgent: options.userAgent })
+  const plan = await routeEvent({ eventId: DRY_RUN_EVENT_ID, envelopes, ruleSet, userAgent: options.userAgent })
   for (const outcome of plan.routes) {
     const deliveries = plan.deliveries
       .filter((d) => d.route === outcome.route)

@@ -2,8 +2,8 @@ import { Hono } from 'hono'
 import type { ReplayResult } from '../queue/replay.ts'
 import { isRecordId } from './admin-query.ts'
 import { problem, reply } from './admin-reply.ts'
-import type { AdminDeps } from './admin-routes.ts'
-import { adminSecretValues } from './mask-response.ts'
+import type { AdminDeps } from './admin-deps.ts'
+import { adminSecretValues } from '../secret-masking.ts'
 import { rerunEvent } from './rerun-event.ts'
 
 /** Most failed deliveries one retry-failed call replays; call again for the rest. */

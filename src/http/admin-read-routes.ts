@@ -3,10 +3,10 @@ import { encodeCursor } from '../delivery-log/scan-index.ts'
 import type { DeliveryRecord } from '../delivery-log/records.ts'
 import { parseDeliveryQuery, parseEventQuery, isRecordId } from './admin-query.ts'
 import { problem, reply } from './admin-reply.ts'
-import type { AdminDeps } from './admin-routes.ts'
+import type { AdminDeps } from './admin-deps.ts'
 import { toDeliveryView, toEventSummary } from './admin-views.ts'
 import { envelopeSummary, storedRequestView } from './event-envelope.ts'
-import { adminSecretValues, maskHeaderNames } from './mask-response.ts'
+import { adminSecretValues, maskHeaderNames } from '../secret-masking.ts'
 
 const DAY_MS = 24 * 3600_000
 /** The summary counts the statuses of at most this many of the last day's deliveries. */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { maskDeep } from './mask-response.ts'
+import { maskDeep } from '../secret-masking.ts'
 
 /** Every admin body leaves through here: secrets masked however the body was built. */
 export function reply(c: Context, body: unknown, secretValues: readonly string[], status: ContentfulStatusCode = 200): Response {

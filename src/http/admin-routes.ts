@@ -1,35 +1,12 @@
 import { Hono } from 'hono'
-import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { LogReader } from '../delivery-log/log-reader.ts'
 import { HookyardError } from '../errors.ts'
-import type { Logger } from '../logger.ts'
-import type { FlowStore } from '../queue/flow-store.ts'
-import type { Notifier } from '../queue/notifier.ts'
-import type { Producer } from '../queue/producer.ts'
-import type { Replayer } from '../queue/replay.ts'
-import type { RuleSet } from '../rules/types.ts'
 import { actionRoutes } from './admin-action-routes.ts'
 import { adminAuth } from './admin-auth.ts'
+import type { AdminDeps } from './admin-deps.ts'
 import { readRoutes } from './admin-read-routes.ts'
+import { scheduleRoutes } from './admin-schedule-routes.ts'
 import { targetRoutes } from './admin-target-routes.ts'
 import { toErrorResponse } from './error-response.ts'
-
-export interface AdminDeps {
-  /** the bearer token every admin request must carry */
-  token: string
-  getRuleSet: () => RuleSet
-  log: DeliveryLog
-  reader: LogReader
-  replayer: Replayer
-  producer: Producer
-  /** BullMQ job counts by state (waiting, active, delayed, failed, completed) */
-  queueCounts: () => Promise<Record<string, number>>
-  /** targets' concurrency and circuit state; pause and resume by hand */
-  flow: FlowStore
-  notifier: Notifier
-  logger: Logger
-  userAgent: string
-}
 
 /** Seconds a client should wait after a 503 before trying again. */
 const RETRY_AFTER_SECONDS = '5'
@@ -41,6 +18,7 @@ export function createAdminRoutes(deps: AdminDeps): Hono {
   api.route('/', readRoutes(deps))
   api.route('/', actionRoutes(deps))
   api.route('/', targetRoutes(deps))
+  api.route('/', scheduleRoutes(deps))
   api.onError((err, c) => {
     const res = toErrorResponse(err)
     if (err instanceof HookyardError && res.status === 503) {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { problem, reply } from './admin-reply.ts'
-import type { AdminDeps } from './admin-routes.ts'
-import { adminSecretValues } from './mask-response.ts'
+import type { AdminDeps } from './admin-deps.ts'
+import { adminSecretValues } from '../secret-masking.ts'
 
 /**
  * Targets with their flow-control settings and state, and pausing or resuming one by hand. A

@@ -1,7 +1,8 @@
 import type { EventHead } from '../delivery-log/query-events.ts'
 import type { DeliveryRecord, DeliveryStatus, EventRecord } from '../delivery-log/records.ts'
 import type { OutboundRequest } from '../targets/types.ts'
-import { bodyExcerpt, maskHeaderNames } from './mask-response.ts'
+import { maskHeaderNames } from '../secret-masking.ts'
+import { bodyExcerpt } from './body-excerpt.ts'
 
 export interface EventSummary extends Pick<EventRecord, 'id' | 'source' | 'type' | 'event' | 'delivery' | 'received_at' | 'rules_version' | 'rerun_of'> {
   routes: { route: string; status: string; reason?: string }[]

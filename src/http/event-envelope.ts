@@ -1,11 +1,11 @@
 import type { EventRecord } from '../delivery-log/records.ts'
 import type { PackageView, PushView } from '../envelope.ts'
+import { storedInboundRequest } from '../ingest/ingest-pipeline.ts'
+import { readEvent } from '../ingest/route-event.ts'
 import type { RuleSet } from '../rules/types.ts'
-import { buildEnvelopes } from '../sources/build-envelopes.ts'
 import { sourceTypes } from '../sources/index.ts'
-import { redactHeaders, redactQuery } from '../sources/redact.ts'
-import type { InboundRequest } from '../sources/types.ts'
-import { bodyExcerpt, maskHeaderNames } from './mask-response.ts'
+import { maskHeaderNames, redactHeaders, redactQuery } from '../secret-masking.ts'
+import { bodyExcerpt } from './body-excerpt.ts'
 
 export interface EnvelopeSummary {
   push: PushView | null
@@ -16,20 +16,10 @@ export interface EnvelopeSummary {
   query: Record<string, string>
 }
 
-/** The stored inbound request as a source type reads it (signatures are not checked again). */
-export function inboundRequest(event: EventRecord): InboundRequest {
-  return {
-    method: event.request.method,
-    headers: event.request.headers,
-    query: event.request.query,
-    rawBody: Buffer.from(event.request.body_base64, 'base64'),
-  }
-}
-
 /**
- * Rebuilt from the stored request with the source type's parse and buildEnvelopes, so it is
- * exactly what `when` and `map` saw. Null when the source is no longer in the rules (or changed
- * type) or the body no longer parses: the raw request is still shown.
+ * Rebuilt from the stored request as the pipeline reads it, so it is exactly what `when` and
+ * `map` saw. Null when the source is no longer in the rules (or changed type) or the body no
+ * longer parses: the raw request is still shown.
  */
 export function envelopeSummary(event: EventRecord, ruleSet: RuleSet): EnvelopeSummary | null {
   const source = ruleSet.sources.get(event.source)
@@ -38,8 +28,7 @@ export function envelopeSummary(event: EventRecord, ruleSet: RuleSet): EnvelopeS
     return null
   }
   try {
-    const req = inboundRequest(event)
-    const envelopes = buildEnvelopes(source, req, sourceType.parse(req, source), new Date(event.received_at))
+    const { envelopes } = readEvent({ source, sourceType }, storedInboundRequest(event), new Date(event.received_at))
     const first = envelopes[0]
     return {
       push: first?.push ?? null,

@@ -106,6 +106,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const [target, state] of states ?? []) this.set({ target }, state.inflight)
     },
   })
+  const scheduleFires = new Counter({
+    name: 'hookyard_schedule_fires_total',
+    help: 'Schedule ticks and manual runs, by schedule and outcome (fired, manual, duplicate: another process fired it, missed: skipped by misfire, error).',
+    labelNames: ['schedule', 'outcome'] as const,
+    registers,
+  })
   const reloads = new Counter({
     name: 'hookyard_rule_reloads_total',
     help: 'Rule set reloads (file change or SIGHUP) by result (ok, error); an error keeps the previous rules serving.',
@@ -160,6 +166,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       deliveries.inc({ target, outcome: 'superseded' })
     },
     notificationSent: (notify, outcome) => notifications.inc({ notify, outcome }),
+    scheduleFired: (schedule, outcome) => scheduleFires.inc({ schedule, outcome }),
     rulesReloaded(result, problems) {
       reloads.inc({ result })
       ruleErrors.set(result === 'ok' ? 0 : problems)

@@ -25,6 +25,9 @@ export type AttemptOutcome = 'delivered' | 'retry' | 'failed'
 
 export type ReloadResult = 'ok' | 'error'
 
+/** A schedule tick: stored by this process (`fired`), already stored by another (`duplicate`), skipped as a missed tick (`missed`), a manual run, or failed. */
+export type ScheduleOutcome = 'fired' | 'duplicate' | 'missed' | 'manual' | 'error'
+
 export interface MetricsRecorder {
   eventReceived(source: string, outcome: IngestOutcome): void
   deliveryFinished(target: string, outcome: DeliveryOutcome): void
@@ -36,6 +39,7 @@ export interface MetricsRecorder {
   superseded(target: string): void
   /** one attempt of a notification: delivered, retry (another follows) or failed (given up) */
   notificationSent(notify: string, outcome: AttemptOutcome): void
+  scheduleFired(schedule: string, outcome: ScheduleOutcome): void
   /** `problems`: how many problems the failed reload had (0 for a good one) */
   rulesReloaded(result: ReloadResult, problems: number): void
 }

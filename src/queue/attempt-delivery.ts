@@ -1,5 +1,5 @@
 import { classifyOutcome, type Verdict } from '../delivery/classify-outcome.ts'
-import { maskSecrets } from '../delivery/mask-secrets.ts'
+import { maskSecrets } from '../secret-masking.ts'
 import { sendAttempt } from '../delivery/send-attempt.ts'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { AttemptRecord } from '../delivery-log/records.ts'

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { Keys } from '../delivery-log/keys.ts'
+import { COALESCE_FUNCTIONS } from '../delivery-log/log-scripts.ts'
 import { parseField } from '../delivery-log/record-codec.ts'
+import type { QueueKeys } from './queue-keys.ts'
 
 /**
  * Per-target cooldown with trailing-edge coalescing: a gate key per cooldown key (SET NX PX: at
@@ -30,15 +31,12 @@ export interface CooldownStore {
  */
 export type FoldMode = 'coalesced' | 'superseded'
 
-/** The delivery record field naming the newer delivery, per fold mode. */
-const FOLD_FIELD: Record<FoldMode, string> = { coalesced: 'coalesced_into', superseded: 'superseded_by' }
-
 /** Coalescing state outlives any sane window; abandoned keys expire on their own. */
 const STATE_TTL_MS = 30 * 24 * 3600_000
 
 // Returns { gate ttl, JSON target of the delivery it folded or '' }. Recording the latest again (an
 // inbox batch retried after a crash) changes nothing: it must neither fold itself nor bump seq.
-const RECORD = `
+const RECORD = `${COALESCE_FUNCTIONS}
 local prev = redis.call('HGET', KEYS[1], 'latest')
 if prev == ARGV[1] then return {redis.call('PTTL', KEYS[2]), ''} end
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
@@ -47,13 +45,12 @@ redis.call('HSET', KEYS[1], 'latest', ARGV[1], 'key', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 local folded = ''
 if prev and prev ~= taken then
-  redis.call('HSET', ARGV[2] .. prev, 'status', cjson.encode(ARGV[5]), ARGV[6], cjson.encode(ARGV[1]))
-  folded = redis.call('HGET', ARGV[2] .. prev, 'target') or ''
+  folded = coalesce_delivery(ARGV[2] .. prev, ARGV[1], ARGV[5])
 end
 return {redis.call('PTTL', KEYS[2]), folded}
 `
 
-const TAKE = `
+const TAKE = `${COALESCE_FUNCTIONS}
 local latest = redis.call('HGET', KEYS[1], 'latest')
 local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
 local sent = tonumber(redis.call('HGET', KEYS[1], 'sent') or '0')
@@ -61,10 +58,8 @@ if not latest or seq <= sent then return false end
 local taken = redis.call('HGET', KEYS[1], 'taken')
 local folded = ''
 if taken and taken ~= latest then
-  local status = redis.call('HGET', ARGV[1] .. taken, 'status')
-  if status ~= '"delivered"' and status ~= '"failed"' and status ~= '"coalesced"' and status ~= '"superseded"' then
-    redis.call('HSET', ARGV[1] .. taken, 'status', cjson.encode(ARGV[2]), ARGV[3], cjson.encode(latest))
-    folded = redis.call('HGET', ARGV[1] .. taken, 'target') or ''
+  if not delivery_settled(ARGV[1] .. taken) then
+    folded = coalesce_delivery(ARGV[1] .. taken, latest, ARGV[2])
   end
 end
 redis.call('HSET', KEYS[1], 'taken', latest)
@@ -106,8 +101,7 @@ export interface CooldownHooks {
   onSuperseded?: (target: string) => void
 }
 
-export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHooks = {}): CooldownStore {
-  const deliveryPrefix = keys.delivery('')
+export function createCooldownStore(redis: Redis, keys: QueueKeys, deliveryPrefix: string, hooks: CooldownHooks = {}): CooldownStore {
   // the scripts return the folded delivery's `target` field (JSON-encoded, as the log stores it) or ''
   const folded = (targetJson: string | undefined, mode: FoldMode): void => {
     const target = parseField(targetJson || null)
@@ -127,8 +121,7 @@ export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHoo
         deliveryPrefix,
         cooldownKey,
         STATE_TTL_MS,
-        mode,
-        FOLD_FIELD[mode]
+        mode
       )) as [number, string]
       folded(target, mode)
       return Number(ttl)
@@ -149,7 +142,7 @@ export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHoo
       await redis.eval(SETTLE, 1, keys.cooldownGate(h), owner, Math.round(ms))
     },
     async take(h, mode = 'coalesced') {
-      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix, mode, FOLD_FIELD[mode])) as [string, number, string] | null
+      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix, mode)) as [string, number, string] | null
       folded(taken?.[2], mode)
       return taken ? { deliveryId: taken[0], seq: Number(taken[1]) } : null
     },

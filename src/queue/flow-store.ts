@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { Keys } from '../delivery-log/keys.ts'
+import type { QueueKeys } from './queue-keys.ts'
 import type { CircuitPolicy } from '../rules/types.ts'
 
 /**
@@ -173,7 +173,7 @@ return 0
 
 type ScriptCall = (numKeys: number, ...args: (string | number)[]) => Promise<unknown>
 
-export function createFlowStore(redis: Redis, keys: Keys): FlowStore {
+export function createFlowStore(redis: Redis, keys: QueueKeys): FlowStore {
   // EVALSHA: admit runs before every attempt, so the script text is not sent each time
   const scripts = { ADMIT, FREE_SLOT, COUNT_OUTCOME, DROP_PROBE, PAUSE, RESUME }
   for (const [name, lua] of Object.entries(scripts)) {

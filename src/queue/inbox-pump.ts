@@ -1,17 +1,17 @@
 import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import type { Keys } from '../delivery-log/keys.ts'
 import type { Logger } from '../logger.ts'
 import type { CooldownStore } from './cooldown-store.ts'
 import { COOLDOWN_JOB, DELIVER_JOB, cooldownDedupId, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
 import type { InboxJob } from './inbox-job.ts'
+import type { QueueKeys } from './queue-keys.ts'
 
 export interface InboxPumpOptions {
   /** a dedicated connection: XREADGROUP BLOCK holds it */
   redis: Redis
   queue: Queue<QueueJobData>
   cooldowns: CooldownStore
-  keys: Keys
+  keys: QueueKeys
   logger: Logger
   consumer: string
   retentionMs: number

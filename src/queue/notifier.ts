@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Queue } from 'bullmq'
-import { maskSecrets } from '../delivery/mask-secrets.ts'
+import { maskSecrets } from '../secret-masking.ts'
 import type { Logger } from '../logger.ts'
 import { formatNotification } from '../notify/format-notification.ts'
 import type { Notification } from '../notify/notification.ts'

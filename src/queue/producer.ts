@@ -15,7 +15,7 @@ export interface Producer {
    * Stores the event and its deliveries and hands their jobs to the inbox, atomically, in one script
    * call shared with the events accepted alongside it; resolves only once Redis has them. With `dedupKey`, a repeat stores nothing.
    */
-  store(event: NewEventRecord, rawBody: Buffer, planned: readonly PlannedDelivery[], ruleSet: RuleSet, dedupKey?: string): Promise<StoreResult>
+  store(event: NewEventRecord, rawBody: Buffer, planned: readonly PlannedDelivery[], ruleSet: RuleSet, dedupKey?: string, dedupWindowMs?: number): Promise<StoreResult>
 }
 
 export interface ProducerOptions {
@@ -26,7 +26,7 @@ export interface ProducerOptions {
 export function createProducer(options: ProducerOptions): Producer {
   const { writer, dedupWindowMs } = options
   return {
-    async store(event, rawBody, planned, ruleSet, dedupKey) {
+    async store(event, rawBody, planned, ruleSet, dedupKey, windowMs = dedupWindowMs) {
       const jobs = planned.flatMap((p) => toInboxJob(p, event, ruleSet))
       const duplicateOf = await writer.accept({
         event,
@@ -34,7 +34,7 @@ export function createProducer(options: ProducerOptions): Producer {
         deliveries: planned.map((p) => toRecord(p, event, ruleSet)),
         jobs: jobs.length > 0 ? JSON.stringify(jobs) : '',
         dedupKey: dedupKey ?? null,
-        dedupWindowMs,
+        dedupWindowMs: windowMs,
       })
       return { duplicateOf }
     },

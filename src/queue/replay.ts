@@ -1,12 +1,12 @@
-import type { Queue } from 'bullmq'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { DeliveryRecord } from '../delivery-log/records.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { OutboundRequest } from '../targets/types.ts'
-import { DELIVER_JOB, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
+import { DELIVER_JOB, deliveryJobOptions } from './delivery-job.ts'
+import type { DeliveryQueue } from './delivery-queue.ts'
 
 export interface ReplayerOptions {
-  queue: Queue<QueueJobData>
+  queue: DeliveryQueue
   log: DeliveryLog
   getRuleSet: () => RuleSet
   retentionMs: number

@@ -31,7 +31,12 @@ export function validateSource(decl: Declaration, ctx: ValidationContext): Sourc
     }
   }
   const verifyEntry = byKey.get('verify')
-  if (secrets.length === 0 && input['verify'] !== 'none' && !byKey.has('secret') && !byKey.has('secrets')) {
+  if (sourceType?.scheduled) {
+    const secretEntry = byKey.get('secret') ?? byKey.get('secrets')
+    if (secretEntry) {
+      problems.add(nodeOrigin(decl.loc, secretEntry.keyNode, decl.origin), `${prefix}: a schedule takes no webhooks, so no secret; remove ${secretEntry.key}`)
+    }
+  } else if (secrets.length === 0 && input['verify'] !== 'none' && !byKey.has('secret') && !byKey.has('secrets')) {
     problems.add(
       decl.origin,
       `${prefix}: no secret: set secret (or secrets, for rotation), or say verify: none to accept unauthenticated requests`

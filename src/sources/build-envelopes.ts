@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Envelope } from '../envelope.ts'
-import { redactHeaders, redactQuery } from './redact.ts'
+import { redactHeaders, redactQuery } from '../secret-masking.ts'
 import type { InboundRequest, ParsedEvent, SourceConfig } from './types.ts'
 
 /** Stand-in delivery id for senders without one: the same bytes to the same source dedupe. */
@@ -35,6 +35,7 @@ export function buildEnvelopes(
     body: parsed.body,
     pull_request: parsed.pullRequest,
     package: parsed.package,
+    ...(parsed.schedule ? { schedule: parsed.schedule } : {}),
   }
   if (parsed.pushes.length > 0) return parsed.pushes.map((push) => ({ ...base, push }))
   const packages = parsed.packages ?? []

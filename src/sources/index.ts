@@ -9,6 +9,7 @@ import { harborSource } from './harbor.ts'
 import { nexusSource } from './nexus.ts'
 import { npmSource } from './npm.ts'
 import { progetSource } from './proget.ts'
+import { scheduleSource } from './schedule.ts'
 import type { SourceType } from './types.ts'
 
 /** Every source type, by name. Adding a type is one new file plus one line here. */
@@ -24,4 +25,5 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['docker-hub', dockerHubSource],
   ['harbor', harborSource],
   ['generic', genericSource],
+  ['schedule', scheduleSource],
 ])

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
+import type { PackageView, PullRequestView, PushView, ScheduleView } from '../envelope.ts'
 
 /** What the HTTP layer hands to a source type: raw bytes, never re-serialised. */
 export interface InboundRequest {
@@ -40,6 +40,8 @@ export interface ParsedEvent {
    * envelope each. Absent when there is at most one, which `package` then carries.
    */
   packages?: PackageView[]
+  /** set by the schedule type only: the tick that fired */
+  schedule?: ScheduleView
 }
 
 /** One source type (github, gitlab, ...): verify + parse + normalize. Pure: no I/O. */
@@ -47,6 +49,8 @@ export interface SourceType {
   readonly type: string
   /** schema of the type-specific options a rule file may set (besides type/secret/secrets/verify) */
   readonly optionsSchema: z.ZodType<Record<string, unknown>>
+  /** fires on its own (a schedule): no secret, no webhooks; the pipeline builds its request */
+  readonly scheduled?: true
   /** @throws VerificationError when authenticity cannot be established */
   verify(req: InboundRequest, source: SourceConfig): void
   /** @throws BodyError when the body cannot be parsed for its content type */

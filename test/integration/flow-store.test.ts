@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createKeys } from '../../src/delivery-log/keys.ts'
+import { createQueueKeys } from '../../src/queue/queue-keys.ts'
 import { createFlowStore, MAX_PAUSE_MS, type FlowStore } from '../../src/queue/flow-store.ts'
 
 const CIRCUIT = { failures: 2, pauseMs: 1000 }
@@ -13,7 +13,7 @@ describe('flow store (real Redis)', () => {
   let flow: FlowStore
   let n = 0
   const target = () => `t${++n}`
-  const keys = createKeys(`fs${randomUUID().slice(0, 8)}`)
+  const keys = createQueueKeys(`fs${randomUUID().slice(0, 8)}`)
   // the tests reach into the breaker's hash only to skip waiting out a pause
   const circuitKey = (t: string) => keys.circuit(t)
 

@@ -38,6 +38,13 @@ export const pageHtml = `<!doctype html>
     </div>
     <div id="failed-body"></div>
   </section>
+  <section class="panel" id="schedules" data-testid="schedules-panel" aria-labelledby="schedules-title" hidden>
+    <div class="panel-head">
+      <h2 id="schedules-title">Schedules</h2>
+      <div class="spacer"></div>
+    </div>
+    <div class="table-wrap" id="schedules-body"></div>
+  </section>
   <section class="panel" id="events" data-testid="events-panel" aria-labelledby="events-title">
     <div class="panel-head">
       <h2 id="events-title">Recent events</h2>

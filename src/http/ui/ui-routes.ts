@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { Hono, type Context } from 'hono'
-import { apiJs } from './assets/api-js.ts'
-import { appJs } from './assets/app-js.ts'
-import { domJs } from './assets/dom-js.ts'
-import { drawerJs } from './assets/drawer-js.ts'
-import { iconsJs } from './assets/icons-js.ts'
-import { listsJs } from './assets/lists-js.ts'
-import { styleCss } from './assets/style-css.ts'
 import { pageHtml } from './page-html.ts'
 
 interface Asset {
@@ -35,14 +29,22 @@ function asset(body: string, type: string): Asset {
 }
 
 const JS = 'text/javascript; charset=utf-8'
+const CSS = 'text/css; charset=utf-8'
+
+/** The files in ./assets, read once when hookyard starts: served as they are, no build step. */
+function assetFile(name: string, type: string): [string, Asset] {
+  return [name, asset(readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8'), type)]
+}
+
 const ASSETS = new Map<string, Asset>([
-  ['app.js', asset(appJs, JS)],
-  ['api.js', asset(apiJs, JS)],
-  ['dom.js', asset(domJs, JS)],
-  ['icons.js', asset(iconsJs, JS)],
-  ['lists.js', asset(listsJs, JS)],
-  ['drawer.js', asset(drawerJs, JS)],
-  ['style.css', asset(styleCss, 'text/css; charset=utf-8')],
+  assetFile('app.js', JS),
+  assetFile('api.js', JS),
+  assetFile('dom.js', JS),
+  assetFile('icons.js', JS),
+  assetFile('lists.js', JS),
+  assetFile('drawer.js', JS),
+  assetFile('schedules.js', JS),
+  assetFile('style.css', CSS),
 ])
 const PAGE = asset(pageHtml, 'text/html; charset=utf-8')
 
@@ -62,8 +64,8 @@ function send(c: Context, a: Asset): Response {
 }
 
 /**
- * The dashboard: one HTML page with its CSS and ES modules, all kept in memory and served by
- * hookyard itself (no build step, nothing fetched from elsewhere). Its data comes from /api with
+ * The dashboard: one HTML page with its CSS and ES modules (src/http/ui/assets), all kept in
+ * memory and served by hookyard itself (no build step, nothing fetched from elsewhere). Its data comes from /api with
  * the admin token the page reads from its URL fragment; the page itself needs no token.
  */
 export function createUiRoutes(): Hono {

@@ -234,6 +234,8 @@ describe('source parsers on hostile payloads', () => {
     nexus: { repositoryName: L, action: L, initiator: L, component: { format: L, group: L, name: L, version: L }, asset: { name: L } },
     'docker-hub': { repository: { repo_name: L, namespace: L }, push_data: { tag: L, pusher: L } },
     harbor: { type: L, operator: L, event_data: { repository: { repo_full_name: L, namespace: L }, resources: [{ tag: L, digest: L, resource_url: L }] } },
+    // a schedule's stored body is its static body: any JSON the rule file may hold
+    schedule: { reason: L, nested: { value: L }, list: [L] },
   }
 
   const EVENTS: Record<string, Record<string, string>> = {
@@ -248,11 +250,14 @@ describe('source parsers on hostile payloads', () => {
     nexus: { 'x-nexus-webhook-id': 'rm:repository:component' },
     'docker-hub': {},
     harbor: {},
+    schedule: { 'x-hookyard-fire-time': '2026-01-01T00:30:00.000Z', 'x-hookyard-delivery': 'nightly@2026-01-01T00:30:00.000Z' },
   }
+  /** options a type needs to parse at all (the loader has validated them by then) */
+  const OPTIONS: Record<string, Record<string, unknown>> = { schedule: { cron: '30 0 * * *' } }
 
   it.each([...sourceTypes.keys()])('%s: parse returns or throws BodyError for any payload shape', (type) => {
     const sourceType = sourceTypes.get(type)!
-    const config = { name: `${type}-hostile`, type, secrets: ['s'], options: {} }
+    const config = { name: `${type}-hostile`, type, secrets: ['s'], options: OPTIONS[type] ?? {} }
     const spec = SKELETONS[type]
     expect(spec, `no payload skeleton for source type ${type}`).toBeDefined()
     fc.assert(

@@ -94,7 +94,7 @@ describe('the shipped rules/ directory', () => {
     temps.push(dir)
     copyFileSync(join(SHIPPED_RULES, '_example.yaml'), join(dir, 'example.yaml'))
     const rs = await loadRules(dir, { env: {} })
-    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'docker-hub', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'harbor', 'nexus', 'npm', 'proget'])
+    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'docker-hub', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'harbor', 'nexus', 'npm', 'proget', 'schedule'])
     expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual([
       'azure-pipelines',
       'bitrise',
@@ -115,6 +115,7 @@ describe('the shipped rules/ directory', () => {
     // the anchored retry policy is reused through an alias
     expect(rs.targets.get('example-travis')?.retry).toEqual({ attempts: 12, backoffMs: 5_000, maxBackoffMs: 1_800_000 })
     expect(rs.targets.get('example-gitlab-pipeline')?.cooldownKey?.text).toBe('push.branch')
+    expect(rs.sources.get('example-nightly')?.options).toEqual({ cron: '30 0 * * *', timezone: 'Europe/Berlin', body: { reason: 'nightly' }, misfire: 'latest' })
     expect(rs.secretValues).toContain('Bearer change-me')
     expect(rs.targets.get('example-jenkins-flow')?.flow).toEqual({ concurrency: 2, supersede: true, circuit: { failures: 5, pauseMs: 300_000 } })
     expect([...rs.notifiers.values()].map((n) => [n.name, n.type])).toEqual([

@@ -1,5 +1,4 @@
-/** /ui/assets/lists.js: the header, the 24 h counters, the failed-deliveries panel and the events table. */
-export const listsJs = String.raw`
+// /ui/assets/lists.js: the header, the 24 h counters, the failed-deliveries panel and the events table.
 import { h, replace, pill, timeEl, fmtNum } from './dom.js'
 import { icon } from './icons.js'
 
@@ -130,4 +129,3 @@ export function renderEvents(tbody, items, selectedId, on) {
     h('td', { class: 'c-go' }, icon('chevron')))
   }))
 }
-`

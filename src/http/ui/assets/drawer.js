@@ -1,5 +1,4 @@
-/** /ui/assets/drawer.js: the side panel for one event (explain trace, deliveries, request) or one delivery (request, attempts). */
-export const drawerJs = String.raw`
+// /ui/assets/drawer.js: the side panel for one event (explain trace, deliveries, request) or one delivery (request, attempts).
 import { h, pill, codeChip, timeEl, absTime, fmtMs, shortSha, kvTable, codeBlock, details } from './dom.js'
 import { icon } from './icons.js'
 
@@ -193,4 +192,3 @@ export function renderDelivery(el, data, on) {
         : h('ol', { class: 'attempts' }, attempts.map((a) => attemptItem(a, d)))),
       requestSection(d.request, 'Request', 'request', 'dl:' + d.id)))
 }
-`

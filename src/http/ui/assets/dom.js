@@ -1,9 +1,4 @@
-/**
- * /ui/assets/dom.js: building DOM safely and formatting values. Every piece of server data
- * becomes a text node (h() never parses markup), so nothing the API returns can inject HTML.
- * Kept free of backticks and dollar-brace so it can live in a raw template string.
- */
-export const domJs = String.raw`
+// /ui/assets/dom.js: building DOM safely and formatting values. Every piece of server data becomes a text node (h() never parses markup), so nothing the API returns can inject HTML. Kept free of backticks and dollar-brace so it can live in a raw template string.
 export function h(tag, props, ...children) {
   const el = document.createElement(tag)
   if (props) {
@@ -113,7 +108,7 @@ export function codeBlock(text, testid) {
     pre.textContent = '(empty body)'
     return pre
   }
-  let pretty = null
+  let pretty
   try {
     pretty = JSON.stringify(JSON.parse(text), null, 2)
   } catch {
@@ -145,4 +140,3 @@ export function details(key, summary, body, openByDefault) {
   })
   return el
 }
-`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { maskSecrets } from '../../../src/delivery/mask-secrets.ts'
+import { maskSecrets } from '../../src/secret-masking.ts'
 
 describe('maskSecrets', () => {
   it('masks long secrets anywhere, also URL-encoded and JSON-escaped', () => {

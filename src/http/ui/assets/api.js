@@ -1,9 +1,4 @@
-/**
- * /ui/assets/api.js: the admin token and calls to /api. The token arrives in the URL fragment
- * (never sent to a server, and wiped from the address bar at once), lives in sessionStorage
- * (this tab only) and goes out only as `Authorization: Bearer` to this origin.
- */
-export const apiJs = String.raw`
+// /ui/assets/api.js: the admin token and calls to /api. The token arrives in the URL fragment (never sent to a server, and wiped from the address bar at once), lives in sessionStorage (this tab only) and goes out only as `Authorization: Bearer` to this origin.
 const KEY = 'hookyard.adminToken'
 
 export class ApiError extends Error {
@@ -45,7 +40,7 @@ export async function api(path, method = 'GET') {
   } catch (err) {
     throw new ApiError(0, 'NETWORK', 'hookyard is unreachable (' + err.message + ')')
   }
-  let body = null
+  let body
   try { body = await res.json() } catch { body = null }
   if (!res.ok) {
     const e = body && body.error
@@ -62,4 +57,3 @@ export function query(params) {
 }
 
 export const enc = encodeURIComponent
-`

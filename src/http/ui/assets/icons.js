@@ -1,8 +1,4 @@
-/**
- * /ui/assets/icons.js: a few stroke icons (Feather-style paths, drawn for this page). The
- * markup is constant and parsed once per icon; no server data ever goes through here.
- */
-export const iconsJs = String.raw`
+// /ui/assets/icons.js: a few stroke icons (Feather-style paths, drawn for this page). The markup is constant and parsed once per icon; no server data ever goes through here.
 const PATHS = {
   logo: '<path d="M15 4v9a5 5 0 0 1-10 0v-1.5"/><circle cx="15" cy="4" r="1.6" fill="currentColor" stroke="none"/><path d="M5 11.5 3 13.5M5 11.5l2 2"/>',
   pause: '<rect x="6" y="5" width="4" height="14" rx="1"/><rect x="14" y="5" width="4" height="14" rx="1"/>',
@@ -36,4 +32,3 @@ export function icon(name, cls) {
   svg.setAttribute('class', 'icon ' + (cls || ''))
   return svg
 }
-`

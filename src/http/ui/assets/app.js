@@ -1,10 +1,10 @@
-/** /ui/assets/app.js: state, live refresh, hash navigation (#/event/<id>, #/delivery/<id>), actions, keyboard. */
-export const appJs = String.raw`
+// /ui/assets/app.js: state, live refresh, hash navigation (#/event/<id>, #/delivery/<id>), actions, keyboard.
 import { api, ApiError, takeTokenFromUrl, token, query, enc } from './api.js'
 import { h, replace, tickTimes } from './dom.js'
 import { icon } from './icons.js'
 import { renderRules, renderStats, renderPaused, renderFailed, renderEvents } from './lists.js'
 import { renderEvent, renderDelivery } from './drawer.js'
+import { renderSchedules } from './schedules.js'
 
 const POLL_MS = 2500
 const PAGE = 50
@@ -124,6 +124,10 @@ const on = {
       toast(r.reason || 'nothing to re-run')
     }
   }),
+  runSchedule: (name, btn) => act(btn, async () => {
+    const r = await api('/schedules/' + enc(name) + '/run', 'POST')
+    toast('Ran ' + name + ' now: ' + r.event + (r.deliveries && r.deliveries.length ? ' (' + r.deliveries.length + ' deliveries)' : ' (' + (r.reason || 'nothing to send') + ')'))
+  }),
   retryFailed: (target, btn) => act(btn, async () => {
     const r = await api('/targets/' + enc(target) + '/retry-failed', 'POST')
     toast(r.retried === 0 ? 'Nothing to retry for ' + target : 'Retrying ' + r.retried + ' failed deliver' + (r.retried === 1 ? 'y' : 'ies') + ' to ' + target)
@@ -151,11 +155,12 @@ async function act(btn, fn) {
 async function loadAll() {
   const since = new Date(Date.now() - DAY_MS).toISOString()
   const view = state.view
-  const [summary, events, failed, detail] = await Promise.all([
+  const [summary, events, failed, detail, schedules] = await Promise.all([
     api('/summary'),
     api('/events' + query({ limit: state.limit, source: state.source, status: state.status })),
     api('/deliveries' + query({ status: 'failed', from: since, limit: 100 })),
     view ? api((view.kind === 'event' ? '/events/' : '/deliveries/') + enc(view.id)).catch((err) => ({ missing: err })) : null,
+    api('/schedules'),
   ])
   if (changed('summary', summary)) {
     renderRules($('rules'), summary)
@@ -172,6 +177,7 @@ async function loadAll() {
     replace($('events-more'), canMore ? h('button', { class: 'btn ghost', type: 'button', testid: 'events-more', onclick: () => { state.limit = Math.min(MAX_PAGE, state.limit + PAGE); refresh() } }, 'Show more') : null)
   }
   if (changed('failed', failed.items)) renderFailed($('failed-body'), failed.items, on)
+  if (changed('schedules', schedules.schedules)) renderSchedules($('schedules'), $('schedules-body'), schedules.schedules, on)
   if (view === state.view && view && changed('detail', detail)) renderDetail(view, detail)
 }
 
@@ -340,4 +346,3 @@ document.addEventListener('visibilitychange', () => { if (!document.hidden && st
 setInterval(() => { tickTimes(); if (!state.error && state.live) renderConn() }, 1000)
 renderConn()
 route()
-`

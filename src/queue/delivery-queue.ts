@@ -1,0 +1,14 @@
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Logger } from '../logger.ts'
+import { DELIVERY_QUEUE, type QueueJobData } from './delivery-job.ts'
+import type { QueueKeys } from './queue-keys.ts'
+
+export type DeliveryQueue = Queue<QueueJobData>
+
+/** The BullMQ queue deliveries go through, under the shared key prefix. */
+export function createDeliveryQueue(connection: Redis, keys: QueueKeys, logger: Logger): DeliveryQueue {
+  const queue = new Queue<QueueJobData>(DELIVERY_QUEUE, { connection, prefix: keys.prefix })
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'queue error'))
+  return queue
+}

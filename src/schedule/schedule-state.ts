@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis'
+
+/** What is remembered of a schedule across processes and restarts. */
+export interface ScheduleRecord {
+  /** the latest tick fired (ISO 8601 UTC): where a restarted worker looks for missed ticks */
+  last_fire: string | null
+  /** the event of the latest tick or manual run */
+  last_event: string | null
+}
+
+export interface ScheduleState {
+  /** Moves `last_fire` forward only (a slow process never moves it back) and sets `last_event`. */
+  recordFire(name: string, fireTime: Date, eventId: string): Promise<void>
+  recordManualRun(name: string, eventId: string): Promise<void>
+  read(names: readonly string[]): Promise<Map<string, ScheduleRecord>>
+}
+
+const RECORD_FIRE = `
+local current = redis.call('HGET', KEYS[1], 'last_fire')
+if not current or current < ARGV[1] then
+  redis.call('HSET', KEYS[1], 'last_fire', ARGV[1], 'last_event', ARGV[2])
+end
+return 1
+`
+
+/** One hash per schedule, `{prefix}:schedule:<name>`, owned here. */
+export function createScheduleState(redis: Redis, prefix: string): ScheduleState {
+  const key = (name: string) => `${prefix}:schedule:${name}`
+  return {
+    async recordFire(name, fireTime, eventId) {
+      await redis.eval(RECORD_FIRE, 1, key(name), fireTime.toISOString(), eventId)
+    },
+    async recordManualRun(name, eventId) {
+      await redis.hset(key(name), 'last_event', eventId)
+    },
+    async read(names) {
+      const pipeline = redis.pipeline()
+      for (const name of names) pipeline.hmget(key(name), 'last_fire', 'last_event')
+      const replies = (await pipeline.exec()) ?? []
+      const out = new Map<string, ScheduleRecord>()
+      names.forEach((name, i) => {
+        const [err, fields] = replies[i] ?? [null, null]
+        const [lastFire, lastEvent] = err ? [null, null] : ((fields as (string | null)[] | null) ?? [null, null])
+        out.set(name, { last_fire: lastFire ?? null, last_event: lastEvent ?? null })
+      })
+      return out
+    },
+  }
+}
