@@ -4,6 +4,8 @@ export const HELP_TEXT = `Usage: hookyard <command> [options]
 Commands:
   serve [--rules DIR] [--port N] [--role all|ingest|worker]
                      run the relay (npm start runs "hookyard serve")
+  init [DIR]         write starter rules to DIR (default ./rules): a source, a target, a
+                     route and a test case; prints the relay URL and the next commands
   check [DIR]        validate the rule files in DIR (default: $RULES_DIR or ./rules);
                      exit 0 when valid, 1 with "file:line:col message" lines otherwise
   test --source NAME --payload FILE [--header 'K: V' ...] [--event E] [--rules DIR] [--json]

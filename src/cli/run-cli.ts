@@ -47,6 +47,10 @@ export async function runCli(argv: string[]): Promise<number> {
       const { serveCommand } = await import('./serve-command.ts')
       return serveCommand({ port: values.port, rules: values.rules, role: values.role }, env, readVersion())
     }
+    case 'init': {
+      const { initCommand } = await import('./init-command.ts')
+      return initCommand(rest[0] ?? './rules', env, process.stdout, process.stderr)
+    }
     case 'check': {
       const { checkCommand } = await import('./check-command.ts')
       return checkCommand(rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules', env, process.stdout)
