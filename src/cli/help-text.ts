@@ -30,6 +30,7 @@ Options:
 Environment:
   PORT, HOST, REDIS_URL, RULES_DIR, LOG_LEVEL, HOOKYARD_ADMIN_TOKEN, MAX_BODY_BYTES,
   HOOKYARD_ROLE, HOOKYARD_PREFIX, HOOKYARD_DATA_DIR, DEDUP_WINDOW, RETENTION,
-  RETENTION_COUNT, WORKER_CONCURRENCY (see README.md). Without REDIS_URL, serve starts
-  a private redis-server from PATH with its data under ./.hookyard/redis.
+  RETENTION_COUNT, WORKER_CONCURRENCY, HOOKYARD_REQUIRE_REDIS_URL (see README.md).
+  Without REDIS_URL, serve starts a private redis-server from PATH with its data under
+  ./.hookyard/redis.
 `
