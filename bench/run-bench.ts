@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     await buildDist() // the spawned bin runs dist/
     const startup = await measureStartup(redis.url)
     log(
-      `startup   hookyard --version ${startup.version_ms} ms, check rules ${startup.check_ms} ms (medians of 5); ` +
+      `startup   node -e 0 ${startup.node_ms} ms, hookyard --version ${startup.version_ms} ms, check rules ${startup.check_ms} ms (medians of 5); ` +
         `serve: listening after ${startup.serve_listening_ms} ms, idle RSS ${startup.serve_idle_rss_mib} MiB (${startup.serve_idle_rss_file_mib} MiB of it file-backed)`
     )
     if (ONLY === 'startup') {

@@ -9,6 +9,8 @@ const RUNS = 5
 const IDLE_MS = 3_000
 
 export interface StartupFigures {
+  /** `node -e 0`, the floor every figure below includes (it shows how busy the machine is) */
+  node_ms: number
   /** `hookyard --version`, spawn to exit, median of 5 */
   version_ms: number
   /** `hookyard check rules` on the shipped rules, median of 5 */
@@ -23,9 +25,10 @@ export interface StartupFigures {
 
 /** Start-up cost of the bin itself (node bin/hookyard.js; npx adds its own start-up on top). */
 export async function measureStartup(redisUrl: string): Promise<StartupFigures> {
-  await timeRun(['--version']) // warm the file cache
-  const version = await median(() => timeRun(['--version']))
-  const check = await median(() => timeRun(['check', 'rules']))
+  await timeRun(['bin/hookyard.js', '--version']) // warm the file cache
+  const node = await median(() => timeRun(['-e', '0']))
+  const version = await median(() => timeRun(['bin/hookyard.js', '--version']))
+  const check = await median(() => timeRun(['bin/hookyard.js', 'check', 'rules']))
   const listening: number[] = []
   const rss: number[] = []
   const rssFile: number[] = []
@@ -43,6 +46,7 @@ export async function measureStartup(redisUrl: string): Promise<StartupFigures> 
     await serve.stop()
   }
   return {
+    node_ms: Math.round(node),
     version_ms: Math.round(version),
     check_ms: Math.round(check),
     serve_listening_ms: Math.round(middle(listening)),
@@ -69,11 +73,11 @@ function middle(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
 }
 
-/** Wall time of one `node bin/hookyard.js ARGS` from spawn to exit; fails on a non-zero exit. */
+/** Wall time of one `node ARGS` from spawn to exit; fails on a non-zero exit. */
 function timeRun(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, ['bin/hookyard.js', ...args], { cwd: ROOT, stdio: 'ignore' })
-    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`hookyard ${args.join(' ')} exited with ${code}`))))
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' })
+    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`node ${args.join(' ')} exited with ${code}`))))
   })
 }
