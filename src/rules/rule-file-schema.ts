@@ -4,12 +4,12 @@ import { targetPresets } from '../targets/index.ts'
 import { routeFields, sourceFields, targetFields, VARIABLE_REFERENCE, type TopLevelKey } from './rule-file-fields.ts'
 
 /**
- * The JSON Schema of a rule file, for editors (`# yaml-language-server: $schema=...`), in draft 7, which every YAML editor
- * plugin reads. Generated
- * from the definitions the loader validates with: the loader's own keys (rule-file-fields.ts)
- * plus each source type's and target preset's options schema, one alternative per type. It
- * describes the shape a file is written in: cross-references (a route's source must exist),
- * JSONata syntax and URL rules stay with `hookyard check`.
+ * The JSON Schema of a rule file, for editors (`# yaml-language-server: $schema=...`), in draft 7,
+ * which every YAML editor plugin reads. Generated from the definitions the loader validates with:
+ * the loader's own keys (rule-file-fields.ts) plus each source type's and target preset's options
+ * schema, one alternative per type. It describes the shape a file is written in:
+ * cross-references (a route's source must exist), JSONata syntax and URL rules stay with
+ * `hookyard check`.
  */
 export function ruleFileJsonSchema(): Record<string, unknown> {
   // built once: the definitions register their ids (the $defs names) in zod's global registry
