@@ -21,7 +21,7 @@ ENV NODE_ENV=production \
     PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
-# scripts off: `prepare` needs TypeScript, a development dependency; dist comes from the build stage
+# scripts off: dist/ comes from the build stage (`prepare` would try to build it)
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
