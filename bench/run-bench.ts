@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: measures, in one run on this machine, a bare Hono server reading the body (the
- * baseline), hookyard's durable ingest, end-to-end deliveries per second, the mapping cost per event
+ * `npm run bench`: measures, in one run on this machine, the CLI's start-up cost, a bare Hono
+ * server reading the body (the baseline), hookyard's durable ingest, end-to-end deliveries per second, the mapping cost per event
  * and RSS under load. Prints each figure with hookyard's ratio to the baseline and writes them as JSON.
+ * BENCH_ONLY=startup measures the start-up section alone.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -9,16 +10,19 @@ import { join } from 'node:path'
 import { startRedisServer, type RedisServerHandle } from '../src/embedded-redis.ts'
 import { githubBranchPush } from '../test/helpers/fixtures.ts'
 import { signGithub } from '../test/helpers/sign.ts'
+import { buildDist } from '../test/helpers/build-dist.ts'
 import { BENCH_SECRET, benchRules } from './bench-rules.ts'
 import { runLoad, type LoadResult } from './load.ts'
 import { measureMappingCost } from './mapping-cost.ts'
 import { cpuMicros, startProcess, type BenchProcess } from './processes.ts'
 import { startRecordingTarget } from './recording-target.ts'
+import { measureStartup } from './startup.ts'
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32)
 const DURATION_SEC = Number(process.env['BENCH_DURATION'] ?? 10)
 const OUT = process.env['BENCH_OUT'] ?? 'bench-results.json'
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3)
+const ONLY = process.env['BENCH_ONLY']
 
 const body = JSON.stringify(githubBranchPush())
 const headers = {
@@ -44,6 +48,17 @@ async function main(): Promise<void> {
 
   try {
     log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`)
+    await buildDist() // the spawned bin runs dist/
+    const startup = await measureStartup(redis.url)
+    log(
+      `startup   node -e 0 ${startup.node_ms} ms, hookyard --version ${startup.version_ms} ms, check rules ${startup.check_ms} ms (medians of 5); ` +
+        `serve: listening after ${startup.serve_listening_ms} ms, idle RSS ${startup.serve_idle_rss_mib} MiB (${startup.serve_idle_rss_file_mib} MiB of it file-backed)`
+    )
+    if (ONLY === 'startup') {
+      writeFileSync(OUT, `${JSON.stringify({ startup }, null, 2)}\n`)
+      log(`wrote ${OUT}`)
+      return
+    }
     log(`payload: ${body.length} bytes GitHub push, ${CONNECTIONS} connections, ${DURATION_SEC} s per run`)
 
     // the machine's speed drifts (shared hosts): baseline and ingest alternate, and the round with
@@ -91,6 +106,7 @@ async function main(): Promise<void> {
     const results = {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
       settings: { connections: CONNECTIONS, duration_sec: DURATION_SEC, rounds: ROUNDS, payload_bytes: body.length },
+      startup,
       rounds: rounds.map((r) => ({ baseline_req_per_sec: r.baseline.requestsPerSec, ingest_req_per_sec: r.accepted.requestsPerSec, ratio: Number(r.ratio.toFixed(3)) })),
       baseline_bare_hono: { ...baseline, cpu_us_per_request: baselineCpu },
       ingest: { ...accepted, ratio_to_baseline: Number(ratio.toFixed(3)), rss_mib: ingestRss, cpu_us_per_request: ingestCpu },

@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npx hookyard` works right after `npm install`.
-import { register } from 'tsx/esm/api'
+// Runs the compiled package (dist/, built by `npm run build`, which `npm install` runs through `prepare`).
+import module from 'node:module'
 
-register()
-const { runCli } = await import('../src/cli/run-cli.ts')
-process.exitCode = await runCli(process.argv.slice(2))
+// Node 22 and later keep compiled code between runs (a CI calling `hookyard check` starts faster); Node 20 has no such cache
+module.enableCompileCache?.()
+
+let cli
+try {
+  cli = await import('../dist/cli/run-cli.js')
+} catch (err) {
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/run-cli.js')) {
+    process.stderr.write('hookyard: the compiled package is missing (dist/); run "npm run build" (npm install does it)\n')
+    process.exit(1)
+  }
+  throw err
+}
+process.exitCode = await cli.runCli(process.argv.slice(2))

@@ -78,6 +78,8 @@ const schema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL such as https://hookyard.example.com')
     .optional(),
+  /** set in the container image, which embeds no redis-server */
+  HOOKYARD_REQUIRE_REDIS_URL: z.enum(['0', '1']).default('0'),
 })
 
 /**
@@ -100,6 +102,12 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
   }
   const c = parsed.data
+  if (c.HOOKYARD_REQUIRE_REDIS_URL === '1' && c.REDIS_URL === undefined) {
+    throw new ConfigError([
+      'REDIS_URL: required here (HOOKYARD_REQUIRE_REDIS_URL=1, as in the container image, which has no redis-server): ' +
+        'set REDIS_URL=redis://HOST:6379 to a Redis with appendonly yes and maxmemory-policy noeviction (docker-compose.yml runs one)',
+    ])
+  }
   return {
     port: c.PORT,
     host: c.HOST,

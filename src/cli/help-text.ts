@@ -4,6 +4,8 @@ export const HELP_TEXT = `Usage: hookyard <command> [options]
 Commands:
   serve [--rules DIR] [--port N] [--role all|ingest|worker]
                      run the relay (npm start runs "hookyard serve")
+  init [DIR]         write starter rules to DIR (default ./rules): a source, a target, a
+                     route and a test case; prints the relay URL and the next commands
   check [DIR] [--json]
                      validate the rule files in DIR (default: $RULES_DIR or ./rules),
                      unknown JSONata functions included; exit 0 when valid (listing each
@@ -33,8 +35,8 @@ Options:
 Environment:
   PORT, HOST, REDIS_URL, RULES_DIR, LOG_LEVEL, HOOKYARD_ADMIN_TOKEN, MAX_BODY_BYTES,
   HOOKYARD_ROLE, HOOKYARD_PREFIX, HOOKYARD_DATA_DIR, DEDUP_WINDOW, RETENTION,
-  RETENTION_COUNT, WORKER_CONCURRENCY, HOOKYARD_PUBLIC_URL (see README.md). Without
-  REDIS_URL, serve starts a private redis-server from PATH with its data under
+  RETENTION_COUNT, WORKER_CONCURRENCY, HOOKYARD_PUBLIC_URL, HOOKYARD_REQUIRE_REDIS_URL
+  (see README.md). Without REDIS_URL, serve starts a private redis-server from PATH with its data under
   ./.hookyard/redis, or joins the one another hookyard process of the same folder runs;
   the last process to stop stops it.
 

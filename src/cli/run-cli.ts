@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util'
-import { checkCommand } from './check-command.ts'
 import { HELP_TEXT } from './help-text.ts'
-import { serveCommand } from './serve-command.ts'
-import { testCommand } from './test-command.ts'
 import { readVersion } from './version.ts'
+
+/*
+ * Each command is imported only when it runs: `--version` and `check` must not pay for loading
+ * the server stack (bullmq, ioredis, hono, pino), which is most of the start-up time.
+ */
 
 /** Entry point of `npx hookyard`: the only place besides commands that reads process.env. Returns the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -41,16 +43,25 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const env = process.env
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const { serveCommand } = await import('./serve-command.ts')
       return serveCommand({ port: values.port, rules: values.rules, role: values.role }, env, readVersion())
-    case 'check':
+    }
+    case 'init': {
+      const { initCommand } = await import('./init-command.ts')
+      return initCommand(rest[0] ?? './rules', env, process.stdout, process.stderr)
+    }
+    case 'check': {
+      const { checkCommand } = await import('./check-command.ts')
       return checkCommand(rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules', env, process.stdout, values.json ?? false)
+    }
     case 'test': {
       if (rest.length > 0) {
         process.stderr.write(`hookyard test: unexpected argument ${JSON.stringify(rest[0])} (use --rules DIR, --payload FILE)\n`)
         return 2
       }
       const flags = { source: values.source, payload: values.payload, headers: values.header ?? [], event: values.event, json: values.json ?? false }
+      const { testCommand } = await import('./test-command.ts')
       const io = { out: process.stdout, err: process.stderr, env, userAgent: `hookyard/${readVersion()}` }
       return testCommand({ ...flags, rules: values.rules ?? env['RULES_DIR'] ?? './rules' }, io)
     }

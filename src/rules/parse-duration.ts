@@ -11,6 +11,9 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g
 const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/
 const PLAIN_MS = /^\d+$/
 
+/** Every accepted duration text, unanchored (the JSON Schema of rule files uses it too). */
+export const DURATION_TEXT = new RegExp(`${PLAIN_MS.source.slice(1, -1)}|${WHOLE.source.slice(1, -1)}`)
+
 const HINT = 'use a number of milliseconds or a number with a unit: 500ms, 10s, 5m, 1h, 1d (parts may combine: 1h30m)'
 
 /**

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
 import { expandVariables, type Env } from './expand-variables.ts'
 import type { ProblemList } from './problem-list.ts'
+import { TOP_LEVEL_KEYS } from './rule-file-fields.ts'
 import type { Origin } from './types.ts'
 import { MAX_ALIAS_COUNT, mapEntries, resolveNode } from './yaml-nodes.ts'
 import { nodeOrigin, positionAt, valueIndexToOffset, type FileLocator } from './yaml-positions.ts'
@@ -39,8 +40,6 @@ export interface ParsedRuleFile {
   notify: Declaration[]
 }
 
-const TOP_LEVEL_KEYS = ['sources', 'targets', 'routes', 'notify']
-
 /**
  * Parses one file (YAML, or JSON which is YAML), expands `${VAR}` in every string value and
  * splits it into declarations. Problems go to `problems`; a file with a syntax error yields
@@ -70,7 +69,7 @@ export function parseRuleFile(file: RuleFile, env: Env, problems: ProblemList): 
   }
   for (const entry of mapEntries(doc, root)) {
     const at = nodeOrigin(loc, entry.keyNode, positionAt(loc, 0))
-    if (!TOP_LEVEL_KEYS.includes(entry.key)) {
+    if (!(TOP_LEVEL_KEYS as readonly string[]).includes(entry.key)) {
       problems.add(at, `unknown top-level key ${JSON.stringify(entry.key)} (expected ${TOP_LEVEL_KEYS.join(', ')})`)
       continue
     }

@@ -1,6 +1,7 @@
 import { isMap, isScalar } from 'yaml'
 import { parseDuration } from './parse-duration.ts'
 import type { ProblemList } from './problem-list.ts'
+import { retryFields } from './rule-file-fields.ts'
 import type { Origin, RetryPolicy } from './types.ts'
 import { mapEntries, toPlain, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin, type FileLocator } from './yaml-positions.ts'
@@ -18,7 +19,7 @@ export interface SettingScope {
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, backoffMs: 2_000, maxBackoffMs: 600_000 }
 export const DEFAULT_TIMEOUT_MS = 10_000
 
-const RETRY_KEYS = ['attempts', 'backoff', 'max_backoff']
+const RETRY_KEYS = Object.keys(retryFields)
 
 /**
  * A duration setting, or `fallback` when the key is absent.

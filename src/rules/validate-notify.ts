@@ -9,7 +9,7 @@ import type { ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, setOwn, toPlain } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
-const notifySchema = z
+export const notifySchema = z
   .object({
     type: z.enum(NOTIFY_KINDS, { error: `must be one of ${NOTIFY_KINDS.join(', ')}` }),
     url: hookUrlOption,

@@ -2,12 +2,13 @@ import { isMap, isSeq } from 'yaml'
 import { compileRuleExpression, type ExpressionScope } from './compile-rule-expression.ts'
 import type { NameRegistry } from './name-registry.ts'
 import type { RouteItem } from './parse-rule-file.ts'
+import { routeFields } from './rule-file-fields.ts'
 import type { RouteDefinition } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, resolveNode, stringValue, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
-const ROUTE_KEYS = ['name', 'source', 'when', 'map', 'to']
+const ROUTE_KEYS = Object.keys(routeFields)
 
 export interface RouteNames {
   routes: NameRegistry

@@ -2,13 +2,14 @@ import { isMap, isSeq } from 'yaml'
 import type { SourceType } from '../sources/types.ts'
 import type { Declaration } from './parse-rule-file.ts'
 import { parseWithSchema } from './report-schema-issues.ts'
+import { sourceFields } from './rule-file-fields.ts'
 import type { SourceDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, resolveNode, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
 /** Keys the loader reads itself; every other key goes to the source type's options schema. */
-const OWN_KEYS = new Set(['type', 'secret', 'secrets'])
+const OWN_KEYS = new Set(Object.keys(sourceFields))
 
 /** Validates one `sources:` entry. Reports every problem; returns null when there was any. */
 export function validateSource(decl: Declaration, ctx: ValidationContext): SourceDefinition | null {

@@ -5,13 +5,14 @@ import type { Declaration } from './parse-rule-file.ts'
 import { DEFAULT_TIMEOUT_MS, readDuration, readRetry, type SettingScope } from './read-settings.ts'
 import { readFlowControl } from './read-flow-control.ts'
 import { parseWithSchema } from './report-schema-issues.ts'
+import { targetFields } from './rule-file-fields.ts'
 import type { TargetDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
 /** Keys the loader reads itself; every other key goes to the preset's options schema. */
-const OWN_KEYS = new Set(['type', 'cooldown', 'cooldown_key', 'retry', 'timeout', 'concurrency', 'supersede', 'circuit'])
+const OWN_KEYS = new Set(Object.keys(targetFields))
 
 /** Validates one `targets:` entry. Reports every problem; returns null when there was any. */
 export function validateTarget(decl: Declaration, ctx: ValidationContext): TargetDefinition | null {

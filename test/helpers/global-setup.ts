@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startRedisServer, type RedisServerHandle } from '../../src/embedded-redis.ts'
+import { buildDist } from './build-dist.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,8 +15,12 @@ declare module 'vitest' {
 let server: RedisServerHandle | undefined
 let dir: string | undefined
 
-/** One private redis-server for the whole run, on a free port; never a Redis the tests did not start. */
+/**
+ * Builds dist/ from the current sources (the spawned CLI runs it), then starts one private
+ * redis-server for the whole run, on a free port; never a Redis the tests did not start.
+ */
 export async function setup(project: TestProject): Promise<void> {
+  await buildDist()
   dir = mkdtempSync(join(tmpdir(), 'hookyard-test-redis-'))
   server = await startRedisServer({ dir })
   project.provide('redisUrl', server.url)
