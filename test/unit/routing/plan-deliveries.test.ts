@@ -64,7 +64,7 @@ describe('planDeliveries', () => {
       ['broken-map', 'error'],
       ['unmappable', 'matched'],
     ])
-    expect(routes.find((r) => r.route === 'tags')?.reason).toBe('when is false: push.tag != null')
+    expect(routes.find((r) => r.route === 'tags')?.reason).toBe('when is false: push.tag != null (push.tag is null)')
   })
 
   it('numbers deliveries <event>-1, -2, ... and stamps User-Agent and X-Hookyard-Delivery', async () => {
