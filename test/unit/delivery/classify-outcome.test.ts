@@ -40,4 +40,29 @@ describe('classifyOutcome', () => {
       reason: 'connect ECONNREFUSED 127.0.0.1:9',
     })
   })
+
+  it.each([408, 425, 429, 500, 502, 503])('HTTP %i is retried after its Retry-After', (status) => {
+    expect(classifyOutcome(response(status, { 'retry-after': '7' }), NOW)).toEqual({ decision: 'retry', retryAfterMs: 7000, reason: `HTTP ${status}` })
+  })
+
+  it('403 with a retry-after is a secondary rate limit: retried after it', () => {
+    expect(classifyOutcome(response(403, { 'retry-after': '60' }), NOW)).toEqual({
+      decision: 'retry',
+      retryAfterMs: 60_000,
+      reason: 'HTTP 403: rate limited',
+    })
+  })
+
+  it('403 or 429 with x-ratelimit-remaining 0 waits until x-ratelimit-reset', () => {
+    const headers = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 + 1800) }
+    expect(classifyOutcome(response(403, headers), NOW)).toEqual({ decision: 'retry', retryAfterMs: 1_800_000, reason: 'HTTP 403: rate limited' })
+    expect(classifyOutcome(response(429, headers), NOW)).toEqual({ decision: 'retry', retryAfterMs: 1_800_000, reason: 'HTTP 429' })
+  })
+
+  it('403 with requests left in the window is a refusal', () => {
+    expect(classifyOutcome(response(403, { 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(NOW / 1000 + 1800) }), NOW)).toEqual({
+      decision: 'give-up',
+      reason: 'HTTP 403',
+    })
+  })
 })
