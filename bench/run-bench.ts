@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const startup = await measureStartup(redis.url)
     log(
       `startup   node -e 0 ${startup.node_ms} ms, hookyard --version ${startup.version_ms} ms, check rules ${startup.check_ms} ms (medians of 5); ` +
-        `serve: listening after ${startup.serve_listening_ms} ms, idle RSS ${startup.serve_idle_rss_mib} MiB (${startup.serve_idle_rss_file_mib} MiB of it file-backed)`
+        `serve: listening after ${startup.serve_listening_ms} ms, RSS ${startup.serve_started_rss_mib} MiB 3 s after, ${startup.serve_idle_rss_mib} MiB idle (${startup.serve_idle_rss_file_mib} MiB of it file-backed)`
     )
     if (ONLY === 'startup') {
       writeFileSync(OUT, `${JSON.stringify({ startup }, null, 2)}\n`)

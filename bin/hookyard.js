@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the compiled package (dist/, built by `npm run build`, which `npm install` runs through `prepare`).
+// Runs the compiled package (dist/bundle/, built by `npm run build`, which `npm install` runs through `prepare`).
 import module from 'node:module'
 
 // Node 22 and later keep compiled code between runs (a CI calling `hookyard check` starts faster); Node 20 has no such cache
@@ -7,9 +7,9 @@ module.enableCompileCache?.()
 
 let cli
 try {
-  cli = await import('../dist/cli/run-cli.js')
+  cli = await import('../dist/bundle/run-cli.js')
 } catch (err) {
-  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/run-cli.js')) {
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/bundle/run-cli.js')) {
     process.stderr.write('hookyard: the compiled package is missing (dist/); run "npm run build" (npm install does it)\n')
     process.exit(1)
   }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const ENTRY = fileURLToPath(new URL('../../dist/cli/run-cli.js', import.meta.url))
+const ENTRY = fileURLToPath(new URL('../../dist/bundle/run-cli.js', import.meta.url))
 
 /**
  * Runs `npm run build`: compiles src/ into dist/ (incremental: only what changed since the last build), so every
