@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { ConfigError } from './errors.ts'
 import { parseDuration } from './rules/parse-duration.ts'
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Case files are YAML (a JSON file is YAML too); `_draft.yaml` and dotfiles are skipped. */
 const CASE_FILE = /\.(ya?ml|json)$/i

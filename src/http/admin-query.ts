@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { DeliveryQuery } from '../delivery-log/query-deliveries.ts'
 import type { EventQuery } from '../delivery-log/query-events.ts'
 import { decodeCursor } from '../delivery-log/scan-index.ts'

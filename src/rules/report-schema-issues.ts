@@ -1,5 +1,5 @@
 import { isMap, isSeq, type Document, type Node } from 'yaml'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { ProblemList } from './problem-list.ts'
 import type { Origin } from './types.ts'
 import { mapEntries, resolveNode } from './yaml-nodes.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { sourceTypes } from '../sources/index.ts'
 import { targetPresets } from '../targets/index.ts'
 import { notifySchema } from './validate-notify.ts'

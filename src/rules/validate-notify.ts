@@ -1,5 +1,5 @@
 import { isMap } from 'yaml'
-import { z } from 'zod'
+import * as z from 'zod'
 import { NOTIFICATION_TYPES, NOTIFY_KINDS } from '../notify/notification.ts'
 import { hookUrlOption } from '../targets/option-schemas.ts'
 import type { Declaration } from './parse-rule-file.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { VerificationError } from '../errors.ts'
 import { header } from './headers.ts'
 import { verifyHmac } from './hmac.ts'

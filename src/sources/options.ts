@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** `verify: none` is the only way to run a source without a secret; every type accepts it. */
 export const verifyOption = z.literal('none').optional().describe('none: accept requests without a secret (unauthenticated)')

@@ -1,5 +1,5 @@
 import { CronExpressionParser, type CronExpression } from 'cron-parser'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ScheduleView } from '../envelope.ts'
 import { BodyError, VerificationError } from '../errors.ts'
 import type { InboundRequest, ParsedEvent, SourceConfig, SourceType } from './types.ts'

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 import type { PackageView, PullRequestView, PushView, ScheduleView } from '../envelope.ts'
 
 /** What the HTTP layer hands to a source type: raw bytes, never re-serialised. */

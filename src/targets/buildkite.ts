@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { MappingError } from '../errors.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'

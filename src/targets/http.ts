@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { MappingError } from '../errors.ts'
 import { appendRelativePath } from './append-relative-path.ts'
 import { headerProblem } from './header-rules.ts'

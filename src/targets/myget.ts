@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { MappingError } from '../errors.ts'
 import { hookUrlOption } from './option-schemas.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'

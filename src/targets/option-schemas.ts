@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * Building blocks for preset option schemas. URLs are checked with WHATWG `new URL` rather than

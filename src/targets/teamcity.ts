@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, secretOption } from './option-schemas.ts'

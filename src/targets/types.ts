@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod'
 
 /** A fully rendered HTTP request: what the queue stores and every attempt sends, byte for byte. */
 export interface OutboundRequest {
