@@ -4,8 +4,8 @@
 //     where commands share code), which is what bin/hookyard.js runs. Loading a few chunks
 //     instead of ~300 modules is what keeps `hookyard check` fast and an idle `serve` small:
 //     node keeps every module's source, bytecode and loader records for the life of the process,
-//     and compiling hundreds of files leaves the allocator fragmented (measured: 77 MiB idle RSS
-//     with dist/ modules, 63 MiB with the bundle, for the same imports).
+//     and compiling hundreds of files leaves the allocator fragmented (measured: 84 MiB idle RSS
+//     with dist/ modules, 69 MiB with the bundle, for the same imports).
 // The dashboard's static assets go beside the code that serves them, in both places.
 // With --omit=dev there is no TypeScript to build with; that install is for running a dist/
 // built elsewhere, so it says so instead of failing.
