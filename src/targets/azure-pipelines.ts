@@ -28,8 +28,13 @@ export type AzurePipelinesOptions = z.infer<typeof optionsSchema>
 
 const WHAT = 'azure-pipelines'
 
-/** Default map: the pushed ref as it is (`refs/heads/main` or `refs/tags/v1.2.3`). */
-const DEFAULT_MAP = `{ "ref": push.ref }`
+/**
+ * Default map: a pull request's source branch (from a fork, the host's head ref,
+ * `refs/pull/N/head`); else the pushed ref as it is (`refs/heads/main` or `refs/tags/v1.2.3`).
+ */
+const DEFAULT_MAP = `pull_request ? {
+  "ref": pull_request.from_fork and pull_request.head_ref ? "refs/" & pull_request.head_ref : pull_request.source.branch
+} : { "ref": push.ref }`
 
 /**
  * Runs an Azure Pipelines pipeline through the Runs - Run Pipeline REST API

@@ -31,9 +31,19 @@ const FIELDS = ['commit', 'branch', 'author', 'env', 'meta_data', 'pull_request_
 
 /**
  * Default map: build the pushed commit (or the branch head when the push has none) on the
- * pushed branch, or the tag name on a tag push, with its message and author.
+ * pushed branch, or the tag name on a tag push, with its message and author. A pull request
+ * builds its source commit on its source branch as a Buildkite pull request build (number, base
+ * branch, and the source repository, a fork's for a pull request from a fork).
  */
-const DEFAULT_MAP = `push ? {
+const DEFAULT_MAP = `pull_request ? {
+  "commit": pull_request.source.sha,
+  "branch": pull_request.source.branch,
+  "message": pull_request.title,
+  "author": pull_request.author ? { "name": pull_request.author },
+  "pull_request_id": pull_request.number,
+  "pull_request_base_branch": pull_request.target.branch,
+  "pull_request_repository": pull_request.source.clone_url
+} : push ? {
   "commit": push.sha ? push.sha : "HEAD",
   "branch": push.branch ? push.branch : push.tag,
   "message": push.message,

@@ -7,6 +7,7 @@ import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schema
 import { readString } from './read-field.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
 import { requireObject } from './require-object.ts'
+import { PULL_REQUEST_BRANCH } from './pull-request-branch.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
 
 const optionsSchema = z
@@ -22,8 +23,12 @@ export type CircleCiOptions = z.infer<typeof optionsSchema>
 
 const WHAT = 'circleci'
 
-/** Default map: the pushed branch, or the tag on a tag push (the null one is dropped). */
-const DEFAULT_MAP = `{ "branch": push.branch, "tag": push.tag }`
+/**
+ * Default map: a pull request's branch (for a GitHub fork, `pull/N/head`, which CircleCI
+ * documents for building a pull request by number); else the pushed branch, or the tag on a tag
+ * push (the null one is dropped).
+ */
+const DEFAULT_MAP = `pull_request ? { "branch": ${PULL_REQUEST_BRANCH} } : { "branch": push.branch, "tag": push.tag }`
 
 /**
  * Triggers a CircleCI pipeline through API v2 (`POST {url}/api/v2/project/{project}/pipeline`,

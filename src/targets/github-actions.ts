@@ -31,16 +31,26 @@ const WHAT = 'github-actions'
 const EVENT_TYPE_MAX = 100
 const CLIENT_PAYLOAD_MAX_KEYS = 10
 
-/** Default map with `workflow`: run it on the pushed branch, or the tag on a tag push. */
-const WORKFLOW_MAP = `{ "ref": push.branch ? push.branch : push.tag }`
+/**
+ * Default map with `workflow`: run it on a pull request's source branch, else on the pushed
+ * branch, or the tag on a tag push. A workflow_dispatch runs a branch or tag of the repository
+ * itself, so a pull request from a fork needs the repository_dispatch form (no `workflow`).
+ */
+const WORKFLOW_MAP = `{ "ref": pull_request ? pull_request.source.branch : push.branch ? push.branch : push.tag }`
 
 /**
  * Default map without `workflow`: a repository_dispatch named after the sender's event
- * (`hookyard.push`), with what a workflow needs to check out the push in `client_payload`.
+ * (`hookyard.push`, `hookyard.pull_request`), with what a workflow needs to check out the push or
+ * the pull request (a fork's clone URL and the head ref included) in `client_payload`.
  */
 const DISPATCH_MAP = `{
   "event_type": "hookyard." & event,
-  "client_payload": push ? { "repo": push.repo, "ref": push.ref, "branch": push.branch, "tag": push.tag, "sha": push.sha }
+  "client_payload": pull_request ? {
+    "number": pull_request.number, "action": pull_request.action,
+    "repo": pull_request.source.repo, "clone_url": pull_request.source.clone_url,
+    "branch": pull_request.source.branch, "sha": pull_request.source.sha,
+    "base": pull_request.target.branch, "head_ref": pull_request.head_ref, "merge_ref": pull_request.merge_ref
+  } : push ? { "repo": push.repo, "ref": push.ref, "branch": push.branch, "tag": push.tag, "sha": push.sha }
 }`
 
 /**

@@ -40,9 +40,15 @@ const RESERVED_PARAMETERS = new Set(['token', 'cause', 'delay'])
 /**
  * Default map: the pushed branch, commit and repository as build parameters (the job declares
  * BRANCH, COMMIT and REPO as string parameters). A tag push has no branch: BRANCH is left out
- * and the job's default applies.
+ * and the job's default applies. A pull request sends its source branch, commit and repository
+ * (a fork's, where the code is), plus PR_NUMBER and TARGET_BRANCH; Jenkins drops parameters
+ * the job does not declare.
  */
-const DEFAULT_MAP = `push ? { "parameters": { "BRANCH": push.branch, "COMMIT": push.sha, "REPO": push.repo } }`
+const DEFAULT_MAP = `pull_request ? { "parameters": {
+    "BRANCH": pull_request.source.branch, "COMMIT": pull_request.source.sha, "REPO": pull_request.source.repo,
+    "PR_NUMBER": $string(pull_request.number), "TARGET_BRANCH": pull_request.target.branch
+  } }
+  : push ? { "parameters": { "BRANCH": push.branch, "COMMIT": push.sha, "REPO": push.repo } }`
 
 /**
  * Queues a Jenkins build through the remote access API: `POST {url}/job/a/job/b/buildWithParameters`

@@ -6,6 +6,7 @@ import { readString } from './read-field.ts'
 import { readStringMap } from './read-string-map.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
 import { requireObject } from './require-object.ts'
+import { PULL_REQUEST_BRANCH } from './pull-request-branch.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
 
 const optionsSchema = z
@@ -23,9 +24,12 @@ const WHAT = 'teamcity'
 
 /**
  * Default map: the pushed branch (the tag on a tag push, for configurations that use tags as
- * branches), with the commit message as the build's comment.
+ * branches), with the commit message as the build's comment; for a pull request, its branch
+ * (from a fork, the host's head ref such as `pull/N/head`, which the VCS root's branch
+ * specification must include) with its title as the comment.
  */
-const DEFAULT_MAP = `push ? { "branch": push.branch ? push.branch : push.tag, "comment": push.message }`
+const DEFAULT_MAP = `pull_request ? { "branch": ${PULL_REQUEST_BRANCH}, "comment": pull_request.title }
+  : push ? { "branch": push.branch ? push.branch : push.tag, "comment": push.message }`
 
 /**
  * Queues a TeamCity build through the REST API (`POST {url}/app/rest/buildQueue`, an access
