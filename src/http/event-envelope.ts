@@ -1,5 +1,5 @@
 import type { EventRecord } from '../delivery-log/records.ts'
-import type { PackageView, PushView } from '../envelope.ts'
+import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
 import { storedInboundRequest } from '../ingest/ingest-pipeline.ts'
 import { readEvent } from '../ingest/route-event.ts'
 import type { RuleSet } from '../rules/types.ts'
@@ -11,6 +11,7 @@ export interface EnvelopeSummary {
   push: PushView | null
   /** a Bitbucket push with several changes has one push per change; `push` is the first */
   pushes: PushView[]
+  pull_request: PullRequestView | null
   package: PackageView | null
   headers: Record<string, string>
   query: Record<string, string>
@@ -33,6 +34,7 @@ export function envelopeSummary(event: EventRecord, ruleSet: RuleSet): EnvelopeS
     return {
       push: first?.push ?? null,
       pushes: envelopes.flatMap((e) => (e.push ? [e.push] : [])),
+      pull_request: first?.pull_request ?? null,
       package: first?.package ?? null,
       headers: maskHeaderNames(redactHeaders(event.request.headers)),
       query: redactQuery(event.request.query),

@@ -232,7 +232,7 @@ describe('admin API (delivery log, replay, retry-failed)', () => {
     expect(event.json.event).toMatchObject({
       id: sent.event,
       routes: [{ route: 'builds', status: 'matched' }, { route: 'alerts', status: 'not_matched' }],
-      envelope: { push: null, pushes: [], package: null, query: { token: '***' } },
+      envelope: { push: null, pushes: [], pull_request: null, package: null, query: { token: '***' } },
       request: { method: 'POST', query: { token: '***' }, body_truncated: false },
     })
     expect(event.json.event.request.body).toContain('pasted *** and ***')

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator } from 'playwright-core'
 import { collectPageErrors, launchBrowser } from '../helpers/browser.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
-import { fixtureText, githubBranchPush, githubPayload } from '../helpers/fixtures.ts'
+import { fixtureText, githubBranchPush, githubPayload, githubPullRequestOpened } from '../helpers/fixtures.ts'
 import { githubHeaders, gitlabHeaders } from '../helpers/sign.ts'
 import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
 
@@ -340,4 +340,29 @@ describe('dashboard at /ui in a real headless Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('sums up a pull request from a fork: number, action, branches, flags', async () => {
+    const payload = githubPullRequestOpened() as { pull_request: { head: { repo: Record<string, unknown> } } }
+    payload.pull_request.head.repo = { ...payload.pull_request.head.repo, full_name: 'octocat/Hello-World' }
+    const page = await context.newPage()
+    const errors = collectPageErrors(page)
+    await page.goto(`${hy.url}/ui#token=${encodeURIComponent(hy.adminToken)}`)
+    const id = await sendGithub('pull_request', payload)
+    const row = page.locator(`[data-testid="event-row"][data-id="${id}"]`)
+    await row.waitFor({ timeout: 10_000 })
+    await row.click()
+    const summary = page.getByTestId('event-detail').getByTestId('pr-summary')
+    await summary.waitFor()
+    const number = summary.getByTestId('pr-number')
+    expect(await number.textContent()).toBe('#2')
+    expect(await number.getAttribute('href')).toBe('https://github.com/Codertocat/Hello-World/pull/2')
+    expect(await summary.getByTestId('pr-action').textContent()).toBe('opened')
+    expect(await summary.getByTestId('pr-branches').textContent()).toBe('octocat/Hello-World:changes → master')
+    expect(await summary.getByTestId('pr-flags').textContent()).toBe('from a fork')
+    expect(await summary.textContent()).toContain('Update the README with new information.')
+    expect(await page.getByTestId('push-summary').count()).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })
+

@@ -44,10 +44,12 @@ function overall(deliveries) {
   return null
 }
 
-function pushSummary(env) {
+/** What the sender's payload is about, as `when` and `map` see it: the push, pull request or package. */
+function payloadSummary(env) {
   if (!env) return null
   const p = env.push
   const k = env.package
+  if (env.pull_request) return pullRequestSummary(env.pull_request)
   if (p) {
     const where = p.tag ? ['Tag', p.tag] : p.branch ? ['Branch', p.branch] : p.ref ? ['Ref', p.ref] : null
     const flags = [p.created && 'created', p.deleted && 'deleted', p.forced && 'forced'].filter(Boolean).join(', ')
@@ -69,6 +71,25 @@ function pushSummary(env) {
     ]))
   }
   return null
+}
+
+function pullRequestSummary(pr) {
+  const action = pr.action_raw && pr.action_raw !== pr.action ? pr.action + ' (' + pr.action_raw + ')' : pr.action
+  const from = [pr.from_fork && pr.source.repo ? pr.source.repo + ':' : '', pr.source.branch || '?'].join('')
+  const flags = [pr.draft && 'draft', pr.merged && 'merged', pr.from_fork && 'from a fork'].filter(Boolean).join(', ')
+  return section('Pull request', 'pr-summary', meta([
+    // the URL comes from the sender's payload: only a web address becomes a link
+    ['Number', /^https?:\/\//i.test(pr.url || '') ? h('a', { href: pr.url, class: 'mono link', target: '_blank', rel: 'noopener noreferrer', testid: 'pr-number' }, '#' + pr.number)
+      : h('span', { class: 'mono', testid: 'pr-number' }, '#' + pr.number)],
+    pr.title && ['Title', h('span', { class: 'msg' }, pr.title)],
+    ['Action', h('span', { testid: 'pr-action' }, action)],
+    ['Branches', h('span', { testid: 'pr-branches' }, h('span', { class: 'chip mono' }, icon('branch'), from), ' → ',
+      h('span', { class: 'chip mono' }, icon('branch'), pr.target.branch || '?'))],
+    pr.target.repo && ['Repository', h('span', { class: 'mono' }, pr.target.repo)],
+    pr.source.sha && ['Commit', h('span', { class: 'mono', title: pr.source.sha }, shortSha(pr.source.sha))],
+    pr.author && ['Author', pr.author],
+    flags && ['Flags', h('span', { testid: 'pr-flags' }, flags)],
+  ]))
 }
 
 function traceItem(r) {
@@ -129,7 +150,7 @@ export function renderEvent(el, data, on) {
       ]),
       h('div', { class: 'actions' },
         h('button', { class: 'btn', type: 'button', testid: 'rerun-button', title: 'route this event again with the current rules (a new event)', onclick: (ev) => on.rerun(e.id, ev.currentTarget) }, icon('rerun'), 'Re-run with current rules')),
-      pushSummary(e.envelope),
+      payloadSummary(e.envelope),
       section('Explain', 'explain',
         (e.routes || []).length === 0 ? h('p', { class: 'muted' }, 'No route takes events from ' + e.source + '.')
           : h('ol', { class: 'trace' }, e.routes.map(traceItem))),
