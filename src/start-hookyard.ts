@@ -209,6 +209,12 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
         secretValues: () => ruleSet.secretValues,
         maxTimeoutMs,
         metrics,
+        // the target as the rules define it now: a rotated signing secret applies to queued deliveries too
+        signRequest: (target, request, deliveryId) => {
+          const t = ruleSet.targets.get(target)
+          const moment = { id: deliveryId, timestampSeconds: Math.floor(Date.now() / 1000) }
+          return t?.preset.signAttempt?.(request, t.options, moment) ?? request
+        },
       })
     : null
 

@@ -25,6 +25,8 @@ export interface AttemptDeps {
   logger: Logger
   secretValues: () => readonly string[]
   metrics?: MetricsRecorder | undefined
+  /** adds what the target makes at send time (a signature over a fresh timestamp); absent: sent as stored */
+  signRequest?: ((target: string, request: OutboundRequest, deliveryId: string) => OutboundRequest) | undefined
 }
 
 export interface AttemptResultRecord {
@@ -36,7 +38,8 @@ export interface AttemptResultRecord {
 /** Sends one attempt, records it (status, duration, headers, bounded excerpt) and logs one line. */
 export async function attemptDelivery(deps: AttemptDeps, ctx: AttemptContext, signal?: AbortSignal): Promise<AttemptResultRecord> {
   deps.logger.debug({ event: ctx.eventId, delivery: ctx.deliveryId, target: ctx.target, attempt: ctx.attempt }, 'delivery attempt started')
-  const sent = await sendAttempt(ctx.request, ctx.timeoutMs, signal)
+  const request = deps.signRequest ? deps.signRequest(ctx.target, ctx.request, ctx.deliveryId) : ctx.request
+  const sent = await sendAttempt(request, ctx.timeoutMs, signal)
   const verdict = classifyOutcome(sent.result, Date.now())
   const outcome = verdict.decision === 'delivered' ? 'delivered' : verdict.decision === 'retry' && !ctx.last ? 'retry' : 'failed'
   const record: AttemptRecord = {

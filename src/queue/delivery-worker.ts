@@ -56,6 +56,8 @@ export interface DeliveryWorkerOptions {
   maxTimeoutMs: number
   /** attempt durations, outcomes and retries; absent: nothing recorded */
   metrics?: MetricsRecorder | undefined
+  /** the current rules' send-time additions to a target's request (see AttemptDeps) */
+  signRequest?: AttemptDeps['signRequest']
 }
 
 /** Which delivery an attempt is for, for flow control and alerts. */
@@ -67,7 +69,13 @@ interface Sending {
 
 export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<QueueJobData> {
   const { log, cooldowns, flow, logger, queue, notifier } = options
-  const deps: AttemptDeps = { log, logger: perRequestLogger(logger, {}), secretValues: options.secretValues, metrics: options.metrics }
+  const deps: AttemptDeps = {
+    log,
+    logger: perRequestLogger(logger, {}),
+    secretValues: options.secretValues,
+    metrics: options.metrics,
+    signRequest: options.signRequest,
+  }
   // The lock outlives the longest attempt even if no renewal gets through, so a slow target is never
   // sent twice at once; a crashed worker's jobs are picked up by another after about one lock period.
   // A concurrency slot is a lease of the same length, so a crashed worker's slot frees as its job does.

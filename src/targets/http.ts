@@ -5,6 +5,7 @@ import { headerProblem } from './header-rules.ts'
 import { kindOf } from './kind-of.ts'
 import { hookUrlOption } from './option-schemas.ts'
 import { requireObject } from './require-object.ts'
+import { signingSecretOption, signStandardWebhook } from './standard-webhooks.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -29,6 +30,8 @@ const optionsSchema = z
     url: hookUrlOption,
     method: methodOption.default('POST'),
     headers: headersOption.optional(),
+    // Standard Webhooks signing of every attempt (webhook-id, webhook-timestamp, webhook-signature)
+    signing_secret: signingSecretOption.optional(),
   })
   .strict()
 
@@ -55,13 +58,14 @@ const DEFAULT_MAP = 'body'
  *     type: http
  *     url: https://deploy.example.com/hooks/
  *     headers: { Authorization: "Bearer ${DEPLOY_TOKEN}" }
+ *     signing_secret: ${DEPLOY_SIGNING_SECRET}   # optional: Standard Webhooks signature on every attempt
  * # map: { "path": "apps/" & push.repo, "query": { "sha": push.sha }, "body": { "ref": push.ref } }
  * ```
  */
 export const httpPreset: TargetPreset<HttpOptions> = {
   type: 'http',
   optionsSchema,
-  secretOptions: ['headers'],
+  secretOptions: ['headers', 'signing_secret'],
   defaultMap: DEFAULT_MAP,
   defaultCooldownMs: 0,
   buildRequest(mapped: unknown, options: HttpOptions): OutboundRequest {
@@ -94,6 +98,9 @@ export const httpPreset: TargetPreset<HttpOptions> = {
       return { method, url: url.href, headers: { 'Content-Type': contentType, ...headers }, body: serialize(body) }
     }
     return { method, url: url.href, headers, body: serialize(body) }
+  },
+  signAttempt(request: OutboundRequest, options: HttpOptions, moment) {
+    return options.signing_secret === undefined ? request : signStandardWebhook(request, options.signing_secret, moment)
   },
 }
 

@@ -1,11 +1,20 @@
 import type * as z from 'zod'
 
-/** A fully rendered HTTP request: what the queue stores and every attempt sends, byte for byte. */
+/**
+ * A fully rendered HTTP request: what the queue stores and every attempt sends, byte for byte
+ * (plus, for a signing target, the signature headers each attempt makes).
+ */
 export interface OutboundRequest {
   method: string
   url: string
   headers: Record<string, string>
   body: string
+}
+
+/** One attempt's part of a signature: the message id (the same on every retry) and when it is sent. */
+export interface SigningMoment {
+  id: string
+  timestampSeconds: number
 }
 
 /** One target preset (bitrise, gitlab, ...): options schema + request builder. Pure: no I/O. */
@@ -34,4 +43,9 @@ export interface TargetPreset<Options extends Record<string, unknown> = Record<s
    * @throws MappingError naming the missing or invalid field when `mapped` does not satisfy the preset
    */
   buildRequest(mapped: unknown, options: Options): OutboundRequest
+  /**
+   * What must be added when each attempt is sent rather than when the request is built, such as
+   * a signature over a fresh timestamp (http with `signing_secret`). Absent: sent as stored.
+   */
+  signAttempt?(request: OutboundRequest, options: Options, moment: SigningMoment): OutboundRequest
 }

@@ -132,10 +132,10 @@ describe('http preset', () => {
   })
 
   describe('options', () => {
-    it('defaults method to POST, upper-cases a given method and marks headers secret', () => {
+    it('defaults method to POST, upper-cases a given method and marks headers and signing_secret secret', () => {
       expect(httpPreset.optionsSchema.parse({ url: 'http://127.0.0.1:9000' }).method).toBe('POST')
       expect(httpPreset.optionsSchema.parse({ url: 'http://127.0.0.1:9000', method: 'put' }).method).toBe('PUT')
-      expect(httpPreset.secretOptions).toEqual(['headers'])
+      expect(httpPreset.secretOptions).toEqual(['headers', 'signing_secret'])
     })
 
     it('sends to a bare origin with its root path', () => {
