@@ -69,7 +69,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       const eventId = createEventId(receivedAt)
       const log = sourceLogger(deps.logger, resolved.source.name)
       try {
-        resolved.sourceType.verify(req, resolved.source)
+        resolved.sourceType.verify(req, resolved.source, receivedAt)
       } catch (err) {
         log.warn({ event_id: eventId, reason: (err as Error).message }, 'webhook rejected')
         throw err

@@ -10,6 +10,7 @@ import { nexusSource } from './nexus.ts'
 import { npmSource } from './npm.ts'
 import { progetSource } from './proget.ts'
 import { scheduleSource } from './schedule.ts'
+import { standardWebhooksSource } from './standard-webhooks.ts'
 import type { SourceType } from './types.ts'
 
 /** Every source type, by name. Adding a type is one new file plus one line here. */
@@ -25,5 +26,6 @@ export const sourceTypes: ReadonlyMap<string, SourceType> = new Map<string, Sour
   ['docker-hub', dockerHubSource],
   ['harbor', harborSource],
   ['generic', genericSource],
+  ['standard-webhooks', standardWebhooksSource],
   ['schedule', scheduleSource],
 ])

@@ -51,8 +51,12 @@ export interface SourceType {
   readonly optionsSchema: z.ZodType<Record<string, unknown>>
   /** fires on its own (a schedule): no secret, no webhooks; the pipeline builds its request */
   readonly scheduled?: true
-  /** @throws VerificationError when authenticity cannot be established */
-  verify(req: InboundRequest, source: SourceConfig): void
+  /**
+   * `receivedAt` (default: now) is for schemes that sign a timestamp and refuse stale ones
+   * (standard-webhooks).
+   * @throws VerificationError when authenticity cannot be established
+   */
+  verify(req: InboundRequest, source: SourceConfig, receivedAt?: Date): void
   /** @throws BodyError when the body cannot be parsed for its content type */
   parse(req: InboundRequest, source: SourceConfig): ParsedEvent
 }

@@ -7,6 +7,7 @@
  *   await fetch(url, { method: 'POST', headers: githubHeaders('s3cret', 'push', body), body })
  */
 import { createHmac, randomUUID } from 'node:crypto'
+import { Webhook } from 'standardwebhooks'
 
 export type Body = string | Buffer
 export type HookHeaders = Record<string, string>
@@ -171,5 +172,20 @@ export function nexusHeaders(secret: string | null, webhookId: string, body: Bod
 export function harborHeaders(authHeader: string | null): HookHeaders {
   const headers: HookHeaders = { 'content-type': 'application/json', 'user-agent': 'Go-http-client/1.1' }
   if (authHeader !== null) headers['authorization'] = authHeader
+  return headers
+}
+
+/**
+ * Standard Webhooks (Svix-based senders, GitLab signing tokens): signed with the specification's
+ * reference library, so hookyard's verifier is checked against an implementation it did not write.
+ */
+export function standardWebhooksHeaders(secret: string | null, id: string, body: string, at: Date = new Date()): HookHeaders {
+  const headers: HookHeaders = {
+    'content-type': 'application/json',
+    'user-agent': 'Svix-Webhooks/1.44.0',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+  }
+  if (secret !== null) headers['webhook-signature'] = new Webhook(secret).sign(id, at, body)
   return headers
 }

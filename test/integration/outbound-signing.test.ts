@@ -78,3 +78,80 @@ describe('http targets sign every attempt the Standard Webhooks way', () => {
     }
   })
 })
+
+describe('one hookyard relays to another: signed by the http target, verified by a standard-webhooks source', () => {
+  let ci: CaptureServer
+  let downstream: TestHookyard
+  let upstream: TestHookyard
+
+  beforeAll(async () => {
+    ci = await startCaptureServer()
+    downstream = await startTestHookyard({
+      rules: {
+        'relay.yaml': `
+sources:
+  upstream:
+    type: standard-webhooks
+    secret: \${SIGNING_SECRET}
+targets:
+  ci:
+    type: http
+    url: \${CI_URL}
+routes:
+  - name: builds
+    source: upstream
+    when: event = "build.requested"
+    to: [ci]
+    map: '{ "body": { "sha": body.data.sha } }'
+`,
+      },
+      env: { SIGNING_SECRET, CI_URL: `${ci.url}/build` },
+    })
+    upstream = await startTestHookyard({
+      rules: {
+        'app.yaml': `
+sources:
+  app:
+    type: generic
+    secret: \${APP_TOKEN}
+targets:
+  downstream:
+    type: http
+    url: \${DOWNSTREAM_URL}
+    signing_secret: \${SIGNING_SECRET}
+routes:
+  - name: forward
+    source: app
+    to: [downstream]
+    map: '{ "body": { "type": "build.requested", "data": { "sha": body.sha } } }'
+`,
+      },
+      env: { APP_TOKEN: TOKEN, SIGNING_SECRET, DOWNSTREAM_URL: `${downstream.url}/hooks/upstream` },
+    })
+  })
+  afterAll(async () => {
+    await upstream.stop()
+    await downstream.stop()
+    await ci.close()
+  })
+
+  it('the downstream accepts the signed delivery and triggers the build once', async () => {
+    const res = await upstream.post('app', JSON.stringify({ sha: 'c0ffee1' }), { 'content-type': 'application/json', 'x-hookyard-token': TOKEN })
+    expect(res.status).toBe(202)
+    await expect.poll(() => ci.requests.length, { timeout: 10_000 }).toBe(1)
+    expect(JSON.parse(ci.requests[0]!.body)).toEqual({ sha: 'c0ffee1' })
+
+    // without a signature, or with one made without the secret: 401, nothing triggered
+    const body = JSON.stringify({ type: 'build.requested', data: { sha: 'c0ffee1' } })
+    const unsigned = await downstream.post('upstream', body, { 'content-type': 'application/json' })
+    expect(unsigned.status).toBe(401)
+    const forged = await downstream.post('upstream', body, {
+      'content-type': 'application/json',
+      'webhook-id': 'msg_forged',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': 'v1,' + Buffer.alloc(32).toString('base64'),
+    })
+    expect(forged.status).toBe(401)
+    expect(ci.requests).toHaveLength(1)
+  })
+})

@@ -234,6 +234,7 @@ describe('source parsers on hostile payloads', () => {
     nexus: { repositoryName: L, action: L, initiator: L, component: { format: L, group: L, name: L, version: L }, asset: { name: L } },
     'docker-hub': { repository: { repo_name: L, namespace: L }, push_data: { tag: L, pusher: L } },
     harbor: { type: L, operator: L, event_data: { repository: { repo_full_name: L, namespace: L }, resources: [{ tag: L, digest: L, resource_url: L }] } },
+    'standard-webhooks': { type: L, timestamp: L, data: { id: L, nested: { value: L } } },
     // a schedule's stored body is its static body: any JSON the rule file may hold
     schedule: { reason: L, nested: { value: L }, list: [L] },
   }
@@ -250,6 +251,7 @@ describe('source parsers on hostile payloads', () => {
     nexus: { 'x-nexus-webhook-id': 'rm:repository:component' },
     'docker-hub': {},
     harbor: {},
+    'standard-webhooks': { 'webhook-id': 'msg_1' },
     schedule: { 'x-hookyard-fire-time': '2026-01-01T00:30:00.000Z', 'x-hookyard-delivery': 'nightly@2026-01-01T00:30:00.000Z' },
   }
   /** options a type needs to parse at all (the loader has validated them by then) */

@@ -94,7 +94,7 @@ describe('the shipped rules/ directory', () => {
     temps.push(dir)
     copyFileSync(join(SHIPPED_RULES, '_example.yaml'), join(dir, 'example.yaml'))
     const rs = await loadRules(dir, { env: {} })
-    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'docker-hub', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'harbor', 'nexus', 'npm', 'proget', 'schedule'])
+    expect([...rs.sources.values()].map((s) => s.type).sort()).toEqual(['bitbucket', 'bitbucket-server', 'docker-hub', 'generic', 'generic', 'generic', 'gitea', 'github', 'gitlab', 'harbor', 'nexus', 'npm', 'proget', 'schedule', 'standard-webhooks'])
     expect([...rs.targets.values()].map((t) => t.type).sort()).toEqual([
       'azure-pipelines',
       'bitrise',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { sourceTypes } from '../../../src/sources/index.ts'
 
 /** the types that take webhooks; `schedule` fires on its own and takes none */
-const webhookNames = ['github', 'gitlab', 'bitbucket', 'bitbucket-server', 'gitea', 'proget', 'npm', 'nexus', 'docker-hub', 'harbor', 'generic']
+const webhookNames = ['github', 'gitlab', 'bitbucket', 'bitbucket-server', 'gitea', 'proget', 'npm', 'nexus', 'docker-hub', 'harbor', 'generic', 'standard-webhooks']
 const names = [...webhookNames, 'schedule']
 
 describe('source type registry', () => {
