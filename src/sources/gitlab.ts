@@ -1,13 +1,15 @@
+import * as z from 'zod'
 import type { PushView } from '../envelope.ts'
 import { githubCommit } from './github-push.ts'
 import { VerificationError } from '../errors.ts'
 import { gitlabMergeRequest } from './gitlab-merge-request.ts'
 import { header } from './headers.ts'
 import { arr, str } from './json-read.ts'
-import { baseOptionsSchema } from './options.ts'
+import { verifyOption } from './options.ts'
 import { parseBody } from './parse-body.ts'
 import { branchOf, isZeroSha, realSha, tagOf } from './refs.ts'
 import { secretsFor } from './secrets.ts'
+import { verifyStandardWebhook } from './standard-webhooks-signature.ts'
 import { tokenEquals } from './token.ts'
 import type { SourceType } from './types.ts'
 
@@ -40,12 +42,30 @@ function gitlabPush(body: unknown): PushView {
   }
 }
 
-/** GitLab (gitlab.com, self-managed): the secret comes back verbatim in `X-Gitlab-Token`. */
+const gitlabOptionsSchema = z
+  .object({
+    verify: verifyOption,
+    /**
+     * token (default): the secret token comes back in `X-Gitlab-Token`. signing-token: the secret
+     * is the webhook's signing token and each request carries its Standard Webhooks signature.
+     */
+    auth: z.enum(['token', 'signing-token']).optional(),
+  })
+  .strict()
+
+/**
+ * GitLab (gitlab.com, self-managed): the secret comes back verbatim in `X-Gitlab-Token`, or, with
+ * `auth: signing-token`, signs each request the Standard Webhooks way (GitLab's signing tokens).
+ */
 export const gitlabSource: SourceType = {
   type: 'gitlab',
-  optionsSchema: baseOptionsSchema,
+  optionsSchema: gitlabOptionsSchema,
 
-  verify(req, source) {
+  verify(req, source, receivedAt = new Date()) {
+    if (source.options['auth'] === 'signing-token') {
+      verifyStandardWebhook(req, source, receivedAt)
+      return
+    }
     const secrets = secretsFor(source)
     if (secrets === null) return
     const token = header(req, 'x-gitlab-token')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { gitlabSource } from '../../../src/sources/gitlab.ts'
 import { fixtureJson, fixtureText } from '../../helpers/fixtures.ts'
-import { gitlabHeaders } from '../../helpers/sign.ts'
+import { gitlabHeaders, standardWebhooksHeaders } from '../../helpers/sign.ts'
 import { expectCode, inbound, sourceConfig } from './request.ts'
 
 const TOKEN = 'gl-webhook-token'
@@ -88,4 +88,19 @@ describe('gitlab source', () => {
     const open = sourceConfig('gitlab', [], { verify: 'none' })
     expect(() => gitlabSource.verify(inbound(gitlabHeaders(null, 'Push Hook'), push), open)).not.toThrow()
   })
+
+  it('auth: signing-token verifies the Standard Webhooks signature instead of X-Gitlab-Token', () => {
+    const signingToken = 'whsec_' + Buffer.from('gitlab-signing-token-of-32-bytes').toString('base64')
+    const signing = sourceConfig('gitlab', [signingToken], { auth: 'signing-token' })
+    const at = new Date('2026-12-04T03:00:00Z')
+    // GitLab sends webhook-id with the Idempotency-Key's value
+    const signed = { ...gitlabHeaders(null, 'Push Hook', { delivery: 'idem-9' }), ...standardWebhooksHeaders(signingToken, 'idem-9', push, at) }
+    expect(() => gitlabSource.verify(inbound(signed, push), signing, at)).not.toThrow()
+    expect(gitlabSource.parse(inbound(signed, push), signing)).toMatchObject({ event: 'Push Hook', deliveryId: 'idem-9' })
+    // the plain token is no longer enough, and a stale signature is refused
+    expectCode(() => gitlabSource.verify(inbound(gitlabHeaders(signingToken, 'Push Hook'), push), signing, at), 'SIGNATURE_MISSING')
+    expectCode(() => gitlabSource.verify(inbound(signed, push), signing, new Date(at.getTime() + 3600_000)), 'SIGNATURE_MISMATCH')
+    expect(gitlabSource.optionsSchema.safeParse({ auth: 'hmac' }).success).toBe(false)
+  })
 })
+
