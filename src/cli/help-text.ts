@@ -17,6 +17,9 @@ Commands:
                      dry run of a schedule's next tick (no payload needed)
   test [--rules DIR] run the rule test cases in DIR/tests/; exit 1 with a diff on a mismatch,
                      and exit 1 when no case is found
+  redeliver [--source NAME] [--since 24h] [--dry-run] [--rules DIR] [--json]
+                     after an outage: ask GitHub to send again every delivery of the hooks
+                     named in github sources' redeliver: option that never got a 2xx
   help               show this help
 
 Options:
@@ -24,11 +27,14 @@ Options:
   --port N           HTTP port (overrides PORT, default 8080)
   --role ROLE        all (default): accept webhooks and deliver; ingest: only accept;
                      worker: only deliver (overrides HOOKYARD_ROLE)
-  --source NAME      test: the source the payload arrives at (POST /hooks/NAME)
+  --source NAME      test: the source the payload arrives at (POST /hooks/NAME);
+                     redeliver: only this source
+  --since DURATION   redeliver: how far back to look (default 24h; GitHub keeps 3 days)
+  --dry-run          redeliver: list what would be redelivered, ask GitHub for nothing
   --payload FILE     test: the request body, sent as is (signature not verified)
   --header 'K: V'    test: a request header (repeatable), e.g. 'Content-Type: ...'
   --event E          test: set the source type's event header (X-GitHub-Event, ...)
-  --json             check, test: print the result as JSON
+  --json             check, test, redeliver: print the result as JSON
   -h, --help         show this help
   -v, --version      print the version
 

@@ -22,6 +22,8 @@ export async function runCli(argv: string[]): Promise<number> {
         payload: { type: 'string' },
         header: { type: 'string', multiple: true },
         event: { type: 'string' },
+        since: { type: 'string' },
+        'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -64,6 +66,15 @@ export async function runCli(argv: string[]): Promise<number> {
       const { testCommand } = await import('./test-command.ts')
       const io = { out: process.stdout, err: process.stderr, env, userAgent: `hookyard/${readVersion()}` }
       return testCommand({ ...flags, rules: values.rules ?? env['RULES_DIR'] ?? './rules' }, io)
+    }
+    case 'redeliver': {
+      if (rest.length > 0) {
+        process.stderr.write(`hookyard redeliver: unexpected argument ${JSON.stringify(rest[0])} (use --rules DIR, --source NAME)\n`)
+        return 2
+      }
+      const { redeliverCommand } = await import('./redeliver-command.ts')
+      const flags = { rules: values.rules ?? env['RULES_DIR'] ?? './rules', source: values.source, since: values.since, dryRun: values['dry-run'] ?? false, json: values.json ?? false }
+      return redeliverCommand(flags, { out: process.stdout, err: process.stderr, env, userAgent: `hookyard/${readVersion()}` })
     }
     default:
       process.stderr.write(`hookyard: unknown command ${JSON.stringify(command)}\n\n${HELP_TEXT}`)

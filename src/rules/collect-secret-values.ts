@@ -1,8 +1,9 @@
+import { sourceTypes } from '../sources/index.ts'
 import type { SourceDefinition, TargetDefinition } from './types.ts'
 
 /**
  * Every secret a rule set holds, for masking in logs, API responses and dry runs: source
- * secrets plus the values of each preset's `secretOptions` (for an object such as http
+ * secrets and each source type's `secretOptions` (github's `redeliver.token`), plus the values of each preset's `secretOptions` (for an object such as http
  * `headers`, every string inside it) and the forms presets derive from them (a Basic
  * credential). Deduplicated, empty strings dropped.
  */
@@ -11,6 +12,9 @@ export function collectSecretValues(sources: Iterable<SourceDefinition>, targets
   for (const source of sources) {
     for (const secret of source.secrets) {
       found.add(secret)
+    }
+    for (const path of sourceTypes.get(source.type)?.secretOptions ?? []) {
+      addStrings(path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], source.options), found)
     }
   }
   for (const target of targets) {

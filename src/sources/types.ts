@@ -49,6 +49,8 @@ export interface SourceType {
   readonly type: string
   /** schema of the type-specific options a rule file may set (besides type/secret/secrets/verify) */
   readonly optionsSchema: z.ZodType<Record<string, unknown>>
+  /** option paths (`redeliver.token`) whose values are secrets: masked like the source's secret */
+  readonly secretOptions?: readonly string[]
   /** fires on its own (a schedule): no secret, no webhooks; the pipeline builds its request */
   readonly scheduled?: true
   /**
