@@ -15,8 +15,8 @@ Commands:
                      match result (and why not) and each rendered request, secrets masked
   test --source SCHEDULE [--rules DIR] [--json]
                      dry run of a schedule's next tick (no payload needed)
-  test [--rules DIR] run the rule test cases in DIR/tests/; exit 1 with a diff on a mismatch,
-                     and exit 1 when no case is found
+  test [DIR]         run the rule test cases in DIR/tests/ (default: $RULES_DIR or ./rules, or
+                     --rules DIR); exit 1 with a diff on a mismatch, and exit 1 when no case is found
   redeliver [--source NAME] [--since 24h] [--dry-run] [--rules DIR] [--json]
                      after an outage: ask GitHub to send again every delivery of the hooks
                      named in github sources' redeliver: option that never got a 2xx

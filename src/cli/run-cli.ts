@@ -58,14 +58,15 @@ export async function runCli(argv: string[]): Promise<number> {
       return checkCommand(rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules', env, process.stdout, values.json ?? false)
     }
     case 'test': {
-      if (rest.length > 0) {
-        process.stderr.write(`hookyard test: unexpected argument ${JSON.stringify(rest[0])} (use --rules DIR, --payload FILE)\n`)
+      // like check, the rules directory may come as the one argument
+      if (rest.length > 1 || (rest.length === 1 && values.rules !== undefined)) {
+        process.stderr.write(`hookyard test: unexpected argument ${JSON.stringify(rest.at(-1))} (one rules directory, as DIR or --rules DIR; the payload goes with --payload FILE)\n`)
         return 2
       }
       const flags = { source: values.source, payload: values.payload, headers: values.header ?? [], event: values.event, json: values.json ?? false }
       const { testCommand } = await import('./test-command.ts')
       const io = { out: process.stdout, err: process.stderr, env, userAgent: `hookyard/${readVersion()}` }
-      return testCommand({ ...flags, rules: values.rules ?? env['RULES_DIR'] ?? './rules' }, io)
+      return testCommand({ ...flags, rules: rest[0] ?? values.rules ?? env['RULES_DIR'] ?? './rules' }, io)
     }
     case 'redeliver': {
       if (rest.length > 0) {

@@ -117,6 +117,6 @@ async function runAllCases(flags: TestFlags, io: TestIo): Promise<number> {
 }
 
 function usage(io: TestIo, message: string): number {
-  io.err.write(`hookyard test: ${message}\nusage: hookyard test --source NAME --payload FILE [--header 'K: V' ...] [--event E] [--rules DIR] [--json]\n       hookyard test --source SCHEDULE [--rules DIR] [--json]\n       hookyard test [--rules DIR]\n`)
+  io.err.write(`hookyard test: ${message}\nusage: hookyard test --source NAME --payload FILE [--header 'K: V' ...] [--event E] [--rules DIR] [--json]\n       hookyard test --source SCHEDULE [--rules DIR] [--json]\n       hookyard test [DIR]\n`)
   return 2
 }

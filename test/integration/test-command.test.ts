@@ -130,6 +130,17 @@ describe('hookyard test (rule regression cases)', () => {
     expect(Number(/(\d+) passed/.exec(res.stdout)?.[1])).toBeGreaterThanOrEqual(7)
   })
 
+  it('takes the rules directory as its argument, like check; two directories are refused', async () => {
+    const res = await runCli(['test', 'rules'], { RULES_DIR: '/nonexistent' })
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/\n\d+ passed, 0 failed\n$/)
+    for (const args of [['test', 'rules', 'more'], ['test', 'rules', '--rules', 'rules']]) {
+      const refused = await runCli(args, {})
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toContain('hookyard test: unexpected argument')
+    }
+  })
+
   it('a case that no longer matches makes it exit 1 with a diff of both values', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hookyard-test-cmd-'))
     tempDirs.push(dir)
