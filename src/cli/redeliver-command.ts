@@ -27,7 +27,8 @@ const DEFAULT_SINCE = '24h'
 interface SourceReport {
   source: string
   hook: string
-  failed: { id: number; guid: string; event: string; action: string | null; delivered_at: string; status_code: number; status: string }[]
+  /** what GitHub said of each, as the output shows it */
+  failed: Omit<HookDelivery, 'redelivery'>[]
   redelivered: number
   error: string | null
 }
@@ -88,7 +89,7 @@ export async function redeliverCommand(flags: RedeliverFlags, io: RedeliverIo): 
   return reports.some((r) => r.error !== null) ? 1 : 0
 }
 
-function summary(d: HookDelivery) {
+function summary(d: HookDelivery): Omit<HookDelivery, 'redelivery'> {
   return { id: d.id, guid: d.guid, event: d.event, action: d.action, delivered_at: d.delivered_at, status_code: d.status_code, status: d.status }
 }
 

@@ -21,7 +21,9 @@ export interface HookDelivery {
 export function planRedeliveries(deliveries: readonly HookDelivery[], sinceMs: number): HookDelivery[] {
   const byGuid = new Map<string, HookDelivery[]>()
   for (const d of deliveries) {
-    byGuid.set(d.guid, [...(byGuid.get(d.guid) ?? []), d])
+    const attempts = byGuid.get(d.guid)
+    if (attempts) attempts.push(d)
+    else byGuid.set(d.guid, [d])
   }
   const plan: HookDelivery[] = []
   for (const attempts of byGuid.values()) {

@@ -1,11 +1,13 @@
 import { sourceTypes } from '../sources/index.ts'
+import { field } from '../sources/json-read.ts'
 import type { SourceDefinition, TargetDefinition } from './types.ts'
 
 /**
  * Every secret a rule set holds, for masking in logs, API responses and dry runs: source
- * secrets and each source type's `secretOptions` (github's `redeliver.token`), plus the values of each preset's `secretOptions` (for an object such as http
- * `headers`, every string inside it) and the forms presets derive from them (a Basic
- * credential). Deduplicated, empty strings dropped.
+ * secrets and each source type's `secretOptions` (github's `redeliver.token`), plus the values
+ * of each preset's `secretOptions` (for an object such as http `headers`, every string inside
+ * it) and the forms presets derive from them (a Basic credential). Deduplicated, empty strings
+ * dropped.
  */
 export function collectSecretValues(sources: Iterable<SourceDefinition>, targets: Iterable<TargetDefinition>): string[] {
   const found = new Set<string>()
@@ -14,7 +16,7 @@ export function collectSecretValues(sources: Iterable<SourceDefinition>, targets
       found.add(secret)
     }
     for (const path of sourceTypes.get(source.type)?.secretOptions ?? []) {
-      addStrings(path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], source.options), found)
+      addStrings(field(source.options, ...path.split('.')), found)
     }
   }
   for (const target of targets) {

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto'
 import { VerificationError } from '../errors.ts'
+import { signingKey, standardWebhookSignature } from '../standard-webhooks.ts'
 import { header } from './headers.ts'
 import { safeEqual } from './hmac.ts'
 import { secretsFor } from './secrets.ts'
@@ -7,13 +7,12 @@ import type { InboundRequest, SourceConfig } from './types.ts'
 
 /** The specification's replay window: a timestamp further than this from now is refused. */
 const TOLERANCE_SECONDS = 5 * 60
-const SECRET_PREFIX = 'whsec_'
 
 /**
- * The Standard Webhooks signature scheme: `webhook-signature` holds one or more space-separated
- * `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{raw body}">`, keyed with the
- * base64-decoded secret (its `whsec_` prefix dropped), and `webhook-timestamp` must lie within
- * 5 minutes of when the request arrived. Passes when any configured secret made any signature.
+ * Verifies a Standard Webhooks request: `webhook-signature` holds one or more space-separated
+ * `v1,<signature>` (see ../standard-webhooks.ts) over the raw body, and `webhook-timestamp` must
+ * lie within 5 minutes of when the request arrived. Passes when any configured secret made any
+ * signature.
  * @throws VerificationError naming what is missing, stale or wrong (for the log)
  */
 export function verifyStandardWebhook(req: InboundRequest, source: SourceConfig, receivedAt: Date): void {
@@ -33,15 +32,9 @@ export function verifyStandardWebhook(req: InboundRequest, source: SourceConfig,
     const when = skew > 0 ? `${skew} s old` : `${-skew} s in the future`
     throw new VerificationError('SIGNATURE_MISMATCH', `webhook-timestamp is ${when} (more than ${TOLERANCE_SECONDS} s): a replay, or a clock off`)
   }
-  const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), req.rawBody])
   const given = (signatures ?? '').split(' ').flatMap((s) => (s.startsWith('v1,') ? [s.slice(3)] : []))
-  const expected = secrets.map((s) => createHmac('sha256', keyBytes(s)).update(signed).digest('base64'))
+  const expected = secrets.map((s) => standardWebhookSignature(signingKey(s), id ?? '', timestamp ?? '', req.rawBody))
   if (!expected.some((e) => given.some((g) => safeEqual(e, g)))) {
     throw new VerificationError('SIGNATURE_MISMATCH', 'webhook-signature has no v1 signature that matches a configured secret')
   }
-}
-
-/** As the reference implementations read a secret: the base64 after an optional `whsec_`. */
-function keyBytes(secret: string): Buffer {
-  return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64')
 }
