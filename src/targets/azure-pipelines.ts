@@ -8,6 +8,7 @@ import { readString } from './read-field.ts'
 import { readStringMap } from './read-string-map.ts'
 import { rejectUnknownKeys } from './reject-unknown-keys.ts'
 import { requireObject } from './require-object.ts'
+import { PULL_REQUEST_REF } from './pull-request-branch.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
 
 const nameOption = pathSegmentsOption(1, 'must be one name: no "/", not "." or ".."')
@@ -32,9 +33,7 @@ const WHAT = 'azure-pipelines'
  * Default map: a pull request's source branch (from a fork, the host's head ref,
  * `refs/pull/N/head`); else the pushed ref as it is (`refs/heads/main` or `refs/tags/v1.2.3`).
  */
-const DEFAULT_MAP = `pull_request ? {
-  "ref": pull_request.from_fork and pull_request.head_ref ? "refs/" & pull_request.head_ref : pull_request.source.branch
-} : { "ref": push.ref }`
+const DEFAULT_MAP = `pull_request ? { "ref": ${PULL_REQUEST_REF} } : { "ref": push.ref }`
 
 /**
  * Runs an Azure Pipelines pipeline through the Runs - Run Pipeline REST API
