@@ -1,15 +1,14 @@
 import { MappingError } from '../errors.ts'
+import { pathSegmentProblem } from './path-segment-problem.ts'
 
 /** Control characters: CR/LF would split the request line; tabs and newlines are dropped by URL parsers. */
 const CONTROL = /[\u0000-\u001f\u007f]/
 
-/** `.` and `..` segments, also percent-encoded, which WHATWG URL parsing resolves. */
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i
-
 /**
  * Appends a path taken from a payload to the configured URL's path. The payload can never steer
  * the request elsewhere: anything that could change scheme, host, user info or escape the
- * configured path is refused, and the result is checked again after URL parsing.
+ * configured path is refused, also in percent-encoded form, and the result is checked again
+ * after URL parsing.
  * @throws MappingError `MAPPING_INVALID` naming why the path was refused
  */
 export function appendRelativePath(base: URL, path: string, what: string): URL {
@@ -32,8 +31,13 @@ export function appendRelativePath(base: URL, path: string, what: string): URL {
   if (path.includes('?') || path.includes('#')) {
     refuse('use "query" for query parameters; fragments are never sent')
   }
-  if (path.split('/').some((segment) => DOT_SEGMENT.test(segment))) {
-    refuse('"." and ".." segments are not allowed')
+  // dot segments, also percent-encoded (WHATWG URL parsing resolves %2e%2e itself), and what a
+  // target that decodes before normalising would turn into "/", "\\", ";" or a dot segment
+  for (const segment of path.split('/')) {
+    const problem = pathSegmentProblem(segment)
+    if (problem !== null) {
+      refuse(problem)
+    }
   }
   if (path === '' || path === '/') {
     return new URL(base.href)
