@@ -3,7 +3,7 @@ import type { SourceType } from '../sources/types.ts'
 import type { Declaration } from './parse-rule-file.ts'
 import { parseWithSchema } from './report-schema-issues.ts'
 import { sourceFields } from './rule-file-fields.ts'
-import type { SourceDefinition } from './types.ts'
+import type { Origin, SourceDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, resolveNode, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
@@ -23,7 +23,8 @@ export function validateSource(decl: Declaration, ctx: ValidationContext): Sourc
   const entries = mapEntries(decl.doc, decl.value)
   const byKey = new Map(entries.map((e) => [e.key, e]))
   const sourceType = readType(decl, byKey.get('type'), ctx)
-  const secrets = readSecrets(decl, byKey, ctx)
+  const secretEntries = readSecrets(decl, byKey, ctx)
+  const secrets = [...new Set(secretEntries.map((s) => s.value))]
 
   const input: Record<string, unknown> = {}
   for (const entry of entries) {
@@ -52,6 +53,12 @@ export function validateSource(decl: Declaration, ctx: ValidationContext): Sourc
     const scope = { loc: decl.loc, doc: decl.doc, node: decl.value, origin: decl.origin, prefix }
     options = parseWithSchema(sourceType.optionsSchema, input, scope, problems)
   }
+  if (options !== null && sourceType?.secretProblem !== undefined) {
+    for (const { value, at, what } of secretEntries) {
+      const problem = sourceType.secretProblem(value, options)
+      if (problem !== null) problems.add(at, `${prefix}: ${what} ${problem}`)
+    }
+  }
   if (options === null || sourceType === undefined || problems.size !== before) {
     return null
   }
@@ -79,13 +86,20 @@ function readType(decl: Declaration, entry: MapEntry | undefined, ctx: Validatio
   return found
 }
 
-/** `secret: x` or `secrets: [x, y]` (rotation); never both. Deduplicated. */
-function readSecrets(decl: Declaration, byKey: ReadonlyMap<string, MapEntry>, ctx: ValidationContext): string[] {
+/** One secret as written: its value, where it stands, and how a problem names it. */
+interface SecretEntry {
+  value: string
+  at: Origin
+  what: string
+}
+
+/** `secret: x` or `secrets: [x, y]` (rotation); never both. */
+function readSecrets(decl: Declaration, byKey: ReadonlyMap<string, MapEntry>, ctx: ValidationContext): SecretEntry[] {
   const prefix = `source ${decl.name}`
   const { problems } = ctx
   const secret = byKey.get('secret')
   const list = byKey.get('secrets')
-  const out: string[] = []
+  const out: SecretEntry[] = []
   if (secret !== undefined && list !== undefined) {
     problems.add(nodeOrigin(decl.loc, list.keyNode, decl.origin), `${prefix}: set either secret or secrets, not both`)
   }
@@ -97,7 +111,7 @@ function readSecrets(decl: Declaration, byKey: ReadonlyMap<string, MapEntry>, ct
     } else if (value === '') {
       problems.add(at, `${prefix}: secret is empty`)
     } else {
-      out.push(value)
+      out.push({ value, at, what: 'secret' })
     }
   }
   if (list !== undefined) {
@@ -115,9 +129,9 @@ function readSecrets(decl: Declaration, byKey: ReadonlyMap<string, MapEntry>, ct
       } else if (value === '') {
         problems.add(itemAt, `${prefix}: a secret in secrets is empty`)
       } else {
-        out.push(value)
+        out.push({ value, at: itemAt, what: 'a secret in secrets' })
       }
     }
   }
-  return [...new Set(out)]
+  return out
 }

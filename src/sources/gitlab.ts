@@ -2,6 +2,7 @@ import * as z from 'zod'
 import type { PushView } from '../envelope.ts'
 import { githubCommit } from './github-push.ts'
 import { VerificationError } from '../errors.ts'
+import { signingKeyProblem } from '../standard-webhooks.ts'
 import { gitlabMergeRequest } from './gitlab-merge-request.ts'
 import { header } from './headers.ts'
 import { arr, str } from './json-read.ts'
@@ -60,6 +61,8 @@ const gitlabOptionsSchema = z
 export const gitlabSource: SourceType = {
   type: 'gitlab',
   optionsSchema: gitlabOptionsSchema,
+  // a signing token is a Standard Webhooks key; a plain token is compared as text
+  secretProblem: (secret, options) => (options['auth'] === 'signing-token' ? signingKeyProblem(secret) : null),
 
   verify(req, source, receivedAt = new Date()) {
     if (source.options['auth'] === 'signing-token') {

@@ -1,3 +1,4 @@
+import { signingKeyProblem } from '../standard-webhooks.ts'
 import { header } from './headers.ts'
 import { str } from './json-read.ts'
 import { baseOptionsSchema } from './options.ts'
@@ -14,6 +15,7 @@ import type { SourceType } from './types.ts'
 export const standardWebhooksSource: SourceType = {
   type: 'standard-webhooks',
   optionsSchema: baseOptionsSchema,
+  secretProblem: (secret) => signingKeyProblem(secret),
 
   verify(req, source, receivedAt = new Date()) {
     verifyStandardWebhook(req, source, receivedAt)

@@ -51,6 +51,11 @@ export interface SourceType {
   readonly optionsSchema: z.ZodType<Record<string, unknown>>
   /** option paths (`redeliver.token`) whose values are secrets: masked like the source's secret */
   readonly secretOptions?: readonly string[]
+  /**
+   * Why one secret cannot work with these (validated) options, or null: checked at load, so a
+   * key that decodes to nothing is refused before any request is verified with it.
+   */
+  readonly secretProblem?: (secret: string, options: Record<string, unknown>) => string | null
   /** fires on its own (a schedule): no secret, no webhooks; the pipeline builds its request */
   readonly scheduled?: true
   /**

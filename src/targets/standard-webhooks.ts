@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import { SECRET_PREFIX, signingKey, standardWebhookSignature } from '../standard-webhooks.ts'
+import { isBase64, SECRET_PREFIX, signingKey, standardWebhookSignature } from '../standard-webhooks.ts'
 import type { OutboundRequest, SigningMoment } from './types.ts'
 
 /**
@@ -19,7 +19,7 @@ const SIGNING_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-sig
 /** Stricter than a verifier's reading of a secret: the prefix and well-formed base64 are required. */
 export const signingSecretOption = z.string().superRefine((value, ctx) => {
   const encoded = value.slice(SECRET_PREFIX.length)
-  if (!value.startsWith(SECRET_PREFIX) || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
+  if (!value.startsWith(SECRET_PREFIX) || encoded === '' || !isBase64(encoded)) {
     ctx.addIssue({ code: 'custom', message: `must be "${SECRET_PREFIX}" followed by base64, e.g. "${SECRET_PREFIX}$(openssl rand -base64 32)"` })
     return
   }
