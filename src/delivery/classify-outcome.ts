@@ -11,6 +11,14 @@ export type Verdict =
   | { decision: 'retry'; retryAfterMs: number | null; reason: string }
   | { decision: 'give-up'; reason: string }
 
+/**
+ * The longest wait a target can ask for (`Retry-After`, `x-ratelimit-reset`): a day. Capped here,
+ * where the wait is read, because everything downstream uses the same value (the retry backoff,
+ * a cooldown key's window, a circuit breaker's pause): `Retry-After: 999999999` must not block a
+ * target for years.
+ */
+export const MAX_RETRY_AFTER_MS = 24 * 3600_000
+
 /** 408 Request Timeout, 425 Too Early and 429 Too Many Requests are worth another try. */
 const RETRYABLE_4XX = new Set([408, 425, 429])
 
@@ -51,8 +59,16 @@ function isRateLimit(headers: Record<string, string>): boolean {
   return headers['x-ratelimit-remaining']?.trim() === '0' || headers['retry-after'] !== undefined
 }
 
-/** `Retry-After`, else the end of an exhausted rate-limit window (`x-ratelimit-reset`, epoch seconds). */
+/**
+ * `Retry-After`, else the end of an exhausted rate-limit window (`x-ratelimit-reset`, epoch
+ * seconds), at most MAX_RETRY_AFTER_MS.
+ */
 function retryDelay(headers: Record<string, string>, now: number): number | null {
+  const delay = askedDelay(headers, now)
+  return delay === null ? null : Math.min(delay, MAX_RETRY_AFTER_MS)
+}
+
+function askedDelay(headers: Record<string, string>, now: number): number | null {
   const retryAfter = parseRetryAfter(headers['retry-after'], now)
   if (retryAfter !== null) {
     return retryAfter
