@@ -1,13 +1,14 @@
 import { sourceTypes } from '../sources/index.ts'
 import { field } from '../sources/json-read.ts'
 import type { SourceDefinition, TargetDefinition } from './types.ts'
+import { urlSecretValues } from './url-secret-values.ts'
 
 /**
  * Every secret a rule set holds, for masking in logs, API responses and dry runs: source
  * secrets and each source type's `secretOptions` (github's `redeliver.token`), plus the values
  * of each preset's `secretOptions` (for an object such as http `headers`, every string inside
- * it) and the forms presets derive from them (a Basic credential). Deduplicated, empty strings
- * dropped.
+ * it) and the forms presets derive from them (a Basic credential), and the query values and
+ * user info of a target's `url`. Deduplicated, empty strings dropped.
  */
 export function collectSecretValues(sources: Iterable<SourceDefinition>, targets: Iterable<TargetDefinition>): string[] {
   const found = new Set<string>()
@@ -25,6 +26,10 @@ export function collectSecretValues(sources: Iterable<SourceDefinition>, targets
     }
     for (const derived of target.preset.derivedSecrets?.(target.options) ?? []) {
       found.add(derived)
+    }
+    const url = target.options['url']
+    if (typeof url === 'string') {
+      for (const value of urlSecretValues(url)) found.add(value)
     }
   }
   found.delete('')
