@@ -11,6 +11,8 @@ export interface AcceptDeps {
 export interface AcceptResult {
   status: 200 | 202
   body: Record<string, unknown>
+  /** Redis answered (stored, or a duplicate found): a store outage, if there was one, is over */
+  storeReached: boolean
 }
 
 /**
@@ -21,10 +23,10 @@ export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: I
   const outcome = await deps.pipeline.acceptRequest(sourceName, req)
   switch (outcome.kind) {
     case 'ping':
-      return { status: 200, body: { event: outcome.eventId, deliveries: [], reason: `${outcome.event} event: nothing to trigger` } }
+      return { status: 200, body: { event: outcome.eventId, deliveries: [], reason: `${outcome.event} event: nothing to trigger` }, storeReached: false }
     case 'duplicate':
-      return { status: 200, body: { event: outcome.eventId, duplicate: true } }
+      return { status: 200, body: { event: outcome.eventId, duplicate: true }, storeReached: true }
     case 'stored':
-      return describeRouting(outcome.eventId, outcome.plan)
+      return { ...describeRouting(outcome.eventId, outcome.plan), storeReached: true }
   }
 }

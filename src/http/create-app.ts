@@ -7,8 +7,10 @@ import { acceptWebhook, type AcceptDeps } from './accept-webhook.ts'
 import type { AdminDeps } from './admin-deps.ts'
 import { createAdminRoutes } from './admin-routes.ts'
 import { createUiRoutes } from './ui/ui-routes.ts'
+import { HookyardError } from '../errors.ts'
 import { toErrorResponse } from './error-response.ts'
 import { recordIngest } from './ingest-metrics.ts'
+import { createRateLimitedLog } from './rate-limited-log.ts'
 import { readRawBody } from './read-raw-body.ts'
 
 export interface AppOptions {
@@ -31,6 +33,14 @@ const RETRY_AFTER_SECONDS = '5'
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono()
+  // API answers carry event ids, payload excerpts and errors: no browser may sniff them into another
+  // type, and no cache may keep them. Set before the handler, so a route can still override them
+  // (the dashboard's own files set their own caching).
+  app.use(async (c, next) => {
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Cache-Control', 'no-store')
+    await next()
+  })
   app.use(async (c, next) => {
     await next()
     if (options.isClosing?.()) {
@@ -38,6 +48,14 @@ export function createApp(options: AppOptions): Hono {
     }
   })
   const { ingest, logger } = options
+  // while Redis is down every webhook fails the same way: one line when it starts, counts after
+  const storeOutage = createRateLimitedLog({
+    logger,
+    level: 'error',
+    message: 'webhooks rejected with 503: the event store (Redis) is unavailable',
+    recoveredMessage: 'the event store (Redis) is available again; webhooks are accepted',
+  })
+  const cutOff = createRateLimitedLog({ logger, level: 'warn', message: 'webhook requests closed before their body arrived' })
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/readyz', async (c) => {
@@ -58,8 +76,8 @@ export function createApp(options: AppOptions): Hono {
         const source = c.req.param('source')
         if (metrics) recordIngest(metrics, source, ingest.getRuleSet().sources.has(source), status, body)
       }
+      const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming
       try {
-        const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming
         const rawBody = await readRawBody(c.req.raw, options.maxBodyBytes, incoming)
         const headers = incoming ? flattenHeaders(incoming.headers) : Object.fromEntries(c.req.raw.headers)
         const result = await acceptWebhook(ingest, c.req.param('source'), {
@@ -69,11 +87,19 @@ export function createApp(options: AppOptions): Hono {
           rawBody,
         })
         observe(result.status, result.body)
+        if (result.storeReached) storeOutage.recovered()
         return c.json(result.body, result.status)
       } catch (err) {
         const res = toErrorResponse(err)
         observe(res.status, res.body)
-        if (res.status >= 500) {
+        if (err instanceof HookyardError && err.code === 'STORE_UNAVAILABLE') {
+          // a known condition: the reason is enough, a stack per request would only repeat itself
+          storeOutage.failed({ source: c.req.param('source'), reason: reasonOf(err) })
+        } else if (incoming && !incoming.complete) {
+          // the body never arrived (HTTP_REQUEST_TIMEOUT answered 408, or the sender hung up): not
+          // our failure, and a client holding connections open on purpose must not flood the log
+          cutOff.failed({ source: c.req.param('source'), reason: (err as Error).message })
+        } else if (res.status >= 500) {
           logger.error({ err, source: c.req.param('source') }, 'webhook failed')
         }
         if (res.status === 503) {
@@ -108,4 +134,9 @@ export function createApp(options: AppOptions): Hono {
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500)
   })
   return app
+}
+
+/** What Redis (ioredis) said, under the wrapping HookyardError. */
+function reasonOf(err: HookyardError): string {
+  return err.cause instanceof Error ? err.cause.message : err.message
 }
