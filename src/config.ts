@@ -28,6 +28,19 @@ export interface Config {
   retentionCount: number
   /** the address people reach hookyard at, for dashboard links in notifications; null: no links */
   publicUrl: string | null
+  /** limits on inbound HTTP connections, so slow or idle clients cannot hold sockets (README: Security) */
+  http: HttpLimits
+}
+
+export interface HttpLimits {
+  /** the request line and headers must arrive within this */
+  headersTimeoutMs: number
+  /** the whole request, body included, must arrive within this */
+  requestTimeoutMs: number
+  /** an idle keep-alive connection is closed after this */
+  keepAliveTimeoutMs: number
+  /** connections past this many open ones are closed at once */
+  maxConnections: number
 }
 
 /** Command-line flags; they override the environment. */
@@ -45,6 +58,9 @@ const durationMs = z.string().transform((value, ctx) => {
     return z.NEVER
   }
 })
+
+/** A positive duration of at most an hour (Node's HTTP timers take no longer ones, and 0 would disable them). */
+const httpTimeout = durationMs.pipe(z.number().min(1, 'must be longer than 0').max(3_600_000, 'must be at most 1h'))
 
 const intString = (min: number, max: number) =>
   z
@@ -78,6 +94,10 @@ const schema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL such as https://hookyard.example.com')
     .optional(),
+  HTTP_HEADERS_TIMEOUT: httpTimeout.default(10_000),
+  HTTP_REQUEST_TIMEOUT: httpTimeout.default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT: httpTimeout.default(5_000),
+  HTTP_MAX_CONNECTIONS: intString(1, 1_000_000).default(1024),
   /** set in the container image, which embeds no redis-server */
   HOOKYARD_REQUIRE_REDIS_URL: z.enum(['0', '1']).default('0'),
 })
@@ -108,6 +128,12 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
         'set REDIS_URL=redis://HOST:6379 to a Redis with appendonly yes and maxmemory-policy noeviction (docker-compose.yml runs one)',
     ])
   }
+  if (c.HTTP_HEADERS_TIMEOUT > c.HTTP_REQUEST_TIMEOUT) {
+    throw new ConfigError([
+      `HTTP_HEADERS_TIMEOUT: must not be longer than HTTP_REQUEST_TIMEOUT (${c.HTTP_REQUEST_TIMEOUT} ms), which covers the headers too: ` +
+        'shorten HTTP_HEADERS_TIMEOUT or lengthen HTTP_REQUEST_TIMEOUT',
+    ])
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -124,5 +150,11 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     retentionMs: c.RETENTION,
     retentionCount: c.RETENTION_COUNT,
     publicUrl: c.HOOKYARD_PUBLIC_URL ?? null,
+    http: {
+      headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT,
+      requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT,
+      keepAliveTimeoutMs: c.HTTP_KEEP_ALIVE_TIMEOUT,
+      maxConnections: c.HTTP_MAX_CONNECTIONS,
+    },
   }
 }

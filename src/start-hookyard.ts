@@ -1,5 +1,3 @@
-import { serve } from '@hono/node-server'
-import type { Server as HttpServer } from 'node:http'
 import { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
@@ -11,6 +9,7 @@ import { createKeys } from './delivery-log/keys.ts'
 import { createLogReader } from './delivery-log/log-reader.ts'
 import { acquireEmbeddedRedis, type EmbeddedRedis } from './acquire-embedded-redis.ts'
 import { createApp } from './http/create-app.ts'
+import { listenHttp } from './http/listen-http.ts'
 import { createIngestPipeline } from './ingest/ingest-pipeline.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics/create-metrics.ts'
@@ -269,7 +268,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
       return { ready: redisOk, details: { redis: redisOk ? 'ok' : 'unreachable', rules_version: ruleSet.version, rules: rules.status() } }
     },
   })
-  const server = await listen(app.fetch, config.port, config.host)
+  const server = await listenHttp(app.fetch, { port: config.port, hostname: config.host, limits: config.http, logger })
   const port = (server.address() as AddressInfo).port
   logger.info({ port, host: config.host, role: config.role }, 'hookyard listening')
 
@@ -320,14 +319,6 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
     adminToken,
     stop: (stopOptions) => (stopping ??= stop(stopOptions?.redisLost ?? false)),
   }
-}
-
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<HttpServer> {
-  return new Promise((resolve, reject) => {
-    // serve() without TLS/HTTP2 options always creates a node:http server
-    const server = serve({ fetch, port, hostname }, () => resolve(server as HttpServer))
-    server.once('error', reject)
-  })
 }
 
 async function waitForRedis(redis: Redis, url: string): Promise<void> {
