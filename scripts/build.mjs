@@ -36,7 +36,8 @@ rmSync(bundleDir, { recursive: true, force: true })
 const { build } = await import('esbuild')
 await build({
   absWorkingDir: fileURLToPath(root),
-  entryPoints: { 'run-cli': 'dist/cli/run-cli.js' },
+  // slow JSONata runs on worker threads, which load this module by its file name (mapping/expression-pool.ts)
+  entryPoints: { 'run-cli': 'dist/cli/run-cli.js', 'expression-worker': 'dist/mapping/expression-worker.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

@@ -1,19 +1,14 @@
-import jsonata from 'jsonata'
+import type jsonata from 'jsonata'
 import { ExpressionError } from '../errors.ts'
+import { createExpressionPool, type ExpressionPool } from './expression-pool.ts'
 import { compileFast, SLOW_PATH } from './fast-expression.ts'
+import { findRegexLiterals, unsupportedRegexReason } from './linear-regexp.ts'
+import { DEFAULT_EXPRESSION_LIMITS, parseJsonata, toPlain, type ExpressionLimits, type JsonataFailure } from './run-jsonata.ts'
 
-/** Guardrails applied to every JSONata expression, so a runaway rule cannot stall ingress. */
-export interface ExpressionLimits {
-  timeoutMs: number
-  maxStackDepth: number
-  maxSequenceLength: number
-}
+export { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits }
 
-export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
-  timeoutMs: 50,
-  maxStackDepth: 200,
-  maxSequenceLength: 100_000,
-}
+/** The `jsonataCode` of a regex literal the linear-time engine cannot run. */
+export const UNSUPPORTED_REGEX = 'REGEX_UNSUPPORTED'
 
 /** A JSONata expression compiled once at load time and evaluated many times. */
 export interface CompiledExpression {
@@ -21,25 +16,26 @@ export interface CompiledExpression {
   evaluate(input: unknown): Promise<unknown>
 }
 
-interface JsonataFailure {
-  code?: string
-  position?: number
-  message?: string
+let pool: ExpressionPool | null = null
+
+/** Stops the threads slow expressions run on (at shutdown); the next slow evaluation starts new ones. */
+export async function stopExpressionThreads(): Promise<void> {
+  const stopping = pool
+  pool = null
+  await stopping?.close()
 }
 
 /**
- * Compiles `text` with JSONata's guardrails (timeout, stack depth, sequence size). Expressions
- * within the subset of fast-expression.ts are evaluated directly, with the same results.
+ * Compiles `text` with JSONata's guardrails (timeout, stack depth, sequence size) and checks that
+ * every regex literal runs on the linear-time engine. Expressions within the subset of
+ * fast-expression.ts are evaluated directly, with the same results; anything else runs on a
+ * worker thread under a hard deadline (expression-pool.ts).
  * @throws ExpressionError `EXPRESSION_SYNTAX` with JSONata's code and character position.
  */
 export function compileExpression(text: string, limits: ExpressionLimits = DEFAULT_EXPRESSION_LIMITS): CompiledExpression {
   let expr: jsonata.Expression
   try {
-    expr = jsonata(text, {
-      timeout: limits.timeoutMs,
-      stack: limits.maxStackDepth,
-      sequence: limits.maxSequenceLength,
-    })
+    expr = parseJsonata(text, limits)
   } catch (err) {
     const f = err as JsonataFailure
     throw new ExpressionError('EXPRESSION_SYNTAX', `${f.code ?? 'S0000'}: ${f.message ?? String(err)}`, {
@@ -48,8 +44,20 @@ export function compileExpression(text: string, limits: ExpressionLimits = DEFAU
       cause: err,
     })
   }
+  const ast = expr.ast()
+  for (const literal of findRegexLiterals(ast)) {
+    const reason = unsupportedRegexReason(literal.regex)
+    if (reason) {
+      const flags = literal.regex.flags.replace('g', '')
+      throw new ExpressionError('EXPRESSION_SYNTAX', reason, {
+        jsonataCode: UNSUPPORTED_REGEX,
+        position: literal.position,
+        cause: { token: `/${literal.regex.source}/${flags}` },
+      })
+    }
+  }
   // most rule expressions are paths, comparisons and object literals: those skip the interpreter
-  const fast = compileFast(expr.ast())
+  const fast = compileFast(ast)
   return {
     text,
     async evaluate(input: unknown): Promise<unknown> {
@@ -57,40 +65,8 @@ export function compileExpression(text: string, limits: ExpressionLimits = DEFAU
       if (quick !== SLOW_PATH) {
         return toPlain(quick)
       }
-      try {
-        return toPlain(await expr.evaluate(input))
-      } catch (err) {
-        const f = err as JsonataFailure
-        throw new ExpressionError('EXPRESSION_FAILED', `${f.code ?? 'D0000'}: ${f.message ?? String(err)}`, {
-          jsonataCode: f.code,
-          position: f.position,
-          cause: err,
-        })
-      }
+      pool ??= createExpressionPool()
+      return pool.evaluate(text, limits, input)
     },
   }
-}
-
-/**
- * JSONata returns arrays tagged with a `sequence` flag and may return functions; strip both so
- * results can be serialised and compared like ordinary JSON values.
- */
-function toPlain(value: unknown): unknown {
-  if (value === undefined || typeof value === 'function') {
-    return undefined
-  }
-  if (Array.isArray(value)) {
-    return value.map(toPlain)
-  }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) {
-      const plain = toPlain(v)
-      if (plain !== undefined) {
-        out[k] = plain
-      }
-    }
-    return out
-  }
-  return value
 }

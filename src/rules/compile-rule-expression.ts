@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq } from 'yaml'
 import { ExpressionError } from '../errors.ts'
-import { compileExpression, type CompiledExpression } from '../mapping/compile-expression.ts'
+import { compileExpression, UNSUPPORTED_REGEX, type CompiledExpression } from '../mapping/compile-expression.ts'
 import { findUnknownFunctions } from '../mapping/find-unknown-functions.ts'
 import type { Origin } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
@@ -49,7 +49,9 @@ export function compileRuleExpression(entry: MapEntry, scope: ExpressionScope, c
     }
     const index = errorIndex(text, err)
     const offset = valueIndexToOffset(loc, entry.value, index)
-    ctx.problems.add(positionAt(loc, offset), `${prefix}: ${entry.key}: JSONata syntax error ${err.message}`)
+    // a regex RE2 cannot run is valid JSONata: its message says what is wrong and what to do
+    const what = err.jsonataCode === UNSUPPORTED_REGEX ? err.message : `JSONata syntax error ${err.message}`
+    ctx.problems.add(positionAt(loc, offset), `${prefix}: ${entry.key}: ${what}`)
     return null
   }
 }

@@ -18,7 +18,7 @@ async function failure(text: string, input: unknown = { body: { n: 1 } }): Promi
 
 describe('JSONata guardrails', () => {
   it('keeps the documented defaults', () => {
-    expect(DEFAULT_EXPRESSION_LIMITS).toEqual({ timeoutMs: 50, maxStackDepth: 200, maxSequenceLength: 100_000 })
+    expect(DEFAULT_EXPRESSION_LIMITS).toEqual({ timeoutMs: 50, deadlineMs: 250, maxStackDepth: 200, maxSequenceLength: 100_000 })
   })
 
   // JSONata's own range cap (1e7 items) answers [1..1e9] before anything is allocated
