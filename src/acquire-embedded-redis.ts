@@ -20,6 +20,11 @@ export interface EmbeddedRedisOptions {
   logger: Logger
   /** redis-server binary; default: the one on PATH */
   binary?: string
+  /**
+   * Redis's `maxmemory` (with `noeviction`, a full Redis refuses writes instead of dropping keys);
+   * also applied to a live server this process joins. Default: no limit.
+   */
+  maxmemoryBytes?: number
   /** the server died and could not be started again: hookyard cannot go on */
   onLost: (err: Error) => void
   /** how often to check that the server is alive */
@@ -62,10 +67,11 @@ export async function acquireEmbeddedRedis(options: EmbeddedRedisOptions): Promi
   const lock = await withMutex(dir, async () => {
     const live = await findLiveServer(dir, logger)
     if (live) {
+      if (options.maxmemoryBytes !== undefined) await setMaxmemory(live.port, options.maxmemoryBytes)
       writeFileSync(ownerFile, '')
       return live
     }
-    const fresh = await startDetached(dir, options.binary, await findFreePort())
+    const fresh = await startDetached(dir, options.binary, await findFreePort(), options.maxmemoryBytes)
     started = true
     writeFileSync(ownerFile, '')
     return fresh
@@ -85,7 +91,7 @@ export async function acquireEmbeddedRedis(options: EmbeddedRedisOptions): Promi
         logger.warn({ redis_pid: live.pid, port: live.port }, 'embedded redis-server was restarted by another hookyard process of this folder')
         return live
       }
-      const next = await startDetached(dir, options.binary, current.port)
+      const next = await startDetached(dir, options.binary, current.port, options.maxmemoryBytes)
       logger.warn({ redis_pid: next.pid, port: next.port, data_dir: dir }, 'embedded redis-server exited; started it again on its data')
       return next
     })
@@ -144,16 +150,29 @@ async function findLiveServer(dir: string, logger: Logger): Promise<LockRecord |
   return null
 }
 
-async function startDetached(dir: string, binary: string | undefined, port: number): Promise<LockRecord> {
+async function startDetached(dir: string, binary: string | undefined, port: number, maxmemoryBytes: number | undefined): Promise<LockRecord> {
   const logFile = join(dir, LOG_FILE)
+  const limit = maxmemoryBytes === undefined ? [] : ['--maxmemory', String(maxmemoryBytes)]
   // its own process group: a terminal's Ctrl-C reaches hookyard only, which then stops it in order;
   // no pipes: the server may outlive this process when another hookyard of this folder still uses it
-  const child = spawn(binary ?? 'redis-server', redisServerArgs(dir, port, ['--logfile', logFile]), { detached: true, stdio: 'ignore' })
+  const child = spawn(binary ?? 'redis-server', redisServerArgs(dir, port, ['--logfile', logFile, ...limit]), { detached: true, stdio: 'ignore' })
   child.unref()
   await waitForStart(child, port, 10_000, () => tail(logFile))
   const record = { pid: child.pid ?? -1, port }
   writeFileSync(join(dir, LOCK_FILE), JSON.stringify(record))
   return record
+}
+
+/** Sets the maxmemory of a live server this process joins: the last process started decides, as restarting one with a new value expects. */
+async function setMaxmemory(port: number, bytes: number): Promise<void> {
+  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 1_000, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+  redis.on('error', () => undefined)
+  try {
+    await redis.connect()
+    await redis.config('SET', 'maxmemory', String(bytes))
+  } finally {
+    redis.disconnect()
+  }
 }
 
 /** INFO's process_id of the server on `port`, or null when nothing answers there in time. */

@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { ConfigError } from './errors.ts'
 import { parseDuration } from './rules/parse-duration.ts'
+import { parseMaxmemory, type MaxmemorySetting } from './redis-maxmemory.ts'
 
 export const ROLES = ['all', 'ingest', 'worker'] as const
 export type Role = (typeof ROLES)[number]
@@ -21,11 +22,15 @@ export interface Config {
   /** Redis key prefix; wrapped in braces so every key shares one Cluster hash slot */
   redisPrefix: string
   dedupWindowMs: number
+  /** the most sender delivery ids remembered; past it the oldest are forgotten before the window ends */
+  dedupMax: number
   workerConcurrency: number
   /** how long event and delivery records are kept */
   retentionMs: number
   /** the most events kept (with their deliveries and attempts); the oldest go first */
   retentionCount: number
+  /** the embedded redis-server's maxmemory (ignored with REDIS_URL) */
+  embeddedRedisMaxmemory: MaxmemorySetting
   /** the address people reach hookyard at, for dashboard links in notifications; null: no links */
   publicUrl: string | null
   /** limits on inbound HTTP connections, so slow or idle clients cannot hold sockets (README: Security) */
@@ -87,9 +92,21 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('hookyard'),
   DEDUP_WINDOW: durationMs.default(24 * 3600_000),
+  DEDUP_MAX: intString(1, 100_000_000).default(1_000_000),
   WORKER_CONCURRENCY: intString(1, 10_000).default(50),
   RETENTION: durationMs.default(7 * 24 * 3600_000),
   RETENTION_COUNT: intString(1, 100_000_000).default(100_000),
+  EMBEDDED_REDIS_MAXMEMORY: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseMaxmemory(value)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message })
+        return z.NEVER
+      }
+    })
+    .default({ percentOfHost: 50 }),
   HOOKYARD_PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL such as https://hookyard.example.com')
@@ -146,9 +163,11 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     dataDir: c.HOOKYARD_DATA_DIR,
     redisPrefix: c.HOOKYARD_PREFIX,
     dedupWindowMs: c.DEDUP_WINDOW,
+    dedupMax: c.DEDUP_MAX,
     workerConcurrency: c.WORKER_CONCURRENCY,
     retentionMs: c.RETENTION,
     retentionCount: c.RETENTION_COUNT,
+    embeddedRedisMaxmemory: c.EMBEDDED_REDIS_MAXMEMORY,
     publicUrl: c.HOOKYARD_PUBLIC_URL ?? null,
     http: {
       headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT,

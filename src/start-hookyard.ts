@@ -13,7 +13,10 @@ import { listenHttp } from './http/listen-http.ts'
 import { createIngestPipeline } from './ingest/ingest-pipeline.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics } from './metrics/create-metrics.ts'
-import { createEventWriter } from './delivery-log/accept-event.ts'
+import { createEventWriter, type StorageLimits } from './delivery-log/accept-event.ts'
+import { startRetentionSweep } from './delivery-log/sweep-retention.ts'
+import { formatBytes, maxmemoryBytes } from './redis-maxmemory.ts'
+import { createMemoryWatch, warnIfEvicting } from './redis-memory.ts'
 import { createCooldownStore } from './queue/cooldown-store.ts'
 import { createFlowStore } from './queue/flow-store.ts'
 import { createNotifier, type Notifier } from './queue/notifier.ts'
@@ -135,12 +138,17 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   let redisUrl = config.redisUrl
   if (!redisUrl) {
     const dir = join(config.dataDir, 'redis')
-    const lease = await acquireEmbeddedRedis({ dir, logger: logger.child({ component: 'redis' }), onLost: (err) => options.onFatal?.(err) })
+    const lease = await acquireEmbeddedRedis({
+      dir,
+      logger: logger.child({ component: 'redis' }),
+      onLost: (err) => options.onFatal?.(err),
+      maxmemoryBytes: maxmemoryBytes(config.embeddedRedisMaxmemory),
+    })
     opened.push(() => lease.release())
     embedded = lease
     redisUrl = lease.url
     logger.info(
-      { redis_url: redisUrl, data_dir: dir },
+      { redis_url: redisUrl, data_dir: dir, maxmemory: formatBytes(maxmemoryBytes(config.embeddedRedisMaxmemory)) },
       lease.started
         ? 'embedded redis-server started (set REDIS_URL to use your own Redis)'
         : 'using the embedded redis-server already running for this folder'
@@ -160,6 +168,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   })
   opened.push(() => producerRedis.disconnect())
   await waitForRedis(producerRedis, redisUrl)
+  if (!embedded) await warnIfEvicting(producerRedis, logger)
 
   const keys = createKeys(config.redisPrefix)
   const queueKeys = createQueueKeys(config.redisPrefix)
@@ -170,7 +179,14 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const notifierFor = (q: DeliveryQueue): Notifier =>
     createNotifier({ queue: q, getRuleSet: () => ruleSet, publicUrl: config.publicUrl, userAgent, retentionMs: config.retentionMs, logger: logger.child({ component: 'notify' }) })
   notifier = notifierFor(queue)
-  const producer = createProducer({ writer: createEventWriter(producerRedis, keys, queueKeys.inbox, config.retentionMs, config.retentionCount), dedupWindowMs: config.dedupWindowMs })
+  const limits: StorageLimits = { retentionMs: config.retentionMs, retentionCount: config.retentionCount, dedupMax: config.dedupMax }
+  const writer = createEventWriter(producerRedis, keys, queueKeys.inbox, limits)
+  // a webhook refused because Redis is full makes /readyz say so
+  const memory = createMemoryWatch()
+  const producer = createProducer({ writer: { accept: (input) => memory.observe(writer.accept(input)) }, dedupWindowMs: config.dedupWindowMs })
+  // records written under an older, longer RETENTION (or a larger RETENTION_COUNT) follow the current one
+  const sweep = startRetentionSweep({ redis: producerRedis, keys, limits, logger: logger.child({ component: 'retention' }) })
+  opened.push(() => sweep.stop())
 
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
@@ -264,8 +280,8 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
     metrics,
     isClosing: () => closing,
     readiness: async () => {
-      const redisOk = await producerRedis.ping().then(() => true, () => false)
-      return { ready: redisOk, details: { redis: redisOk ? 'ok' : 'unreachable', rules_version: ruleSet.version, rules: rules.status() } }
+      const redis = await memory.readiness(producerRedis)
+      return { ready: redis === 'ok', details: { redis, rules_version: ruleSet.version, rules: rules.status() } }
     },
   })
   const server = await listenHttp(app.fetch, { port: config.port, hostname: config.host, limits: config.http, logger })
@@ -276,6 +292,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const stop = async (redisLost: boolean): Promise<void> => {
     logger.info('shutting down')
     watcher.close()
+    sweep.stop()
     await rules.idle()
     closing = true
     // keep-alive clients under load would hold the server open forever: idle sockets close now,

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import { Packr } from 'msgpackr'
 import { INBOX_APPEND_FUNCTION } from '../queue/queue-keys.ts'
 import type { Keys } from './keys.ts'
-import { TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
+import { DEDUP_CAP_FUNCTIONS, TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
 import { RAW_BODY_FIELD, fieldPairs } from './record-codec.ts'
 import type { DeliveryRecord, NewEventRecord } from './records.ts'
 
@@ -10,23 +10,28 @@ import type { DeliveryRecord, NewEventRecord } from './records.ts'
  * Stores a batch of accepted events in one atomic script. Per event: claim the sender's delivery id
  * (when given), store the event and its deliveries; then one inbox entry carries the jobs of every
  * event that was stored. An event is either wholly stored or not at all; a repeat yields the
- * original event id. Retention by age and by count runs once per batch.
- * KEYS: events index, deliveries index, inbox
- * ARGV: retention ms, retention count, event key prefix, delivery key prefix, then per event two
- *       arguments: its record, packed (see eventArgs), and its raw body bytes.
+ * original event id. Retention by age and by count, and the count bound on dedup claims, run once
+ * per batch, each removing at most TRIM_BATCH_MAX entries (the retention sweep clears a backlog).
+ * KEYS: events index, deliveries index, inbox, dedup claims list
+ * ARGV: retention ms, retention count, event key prefix, delivery key prefix, most dedup claims,
+ *       then per event two arguments: its record, packed (see eventArgs), and its raw body bytes.
  * Returns one reply per event: '' when stored, else the original event's id.
  */
-const ACCEPT_BATCH = `${TRIM_FUNCTION}${INBOX_APPEND_FUNCTION}
+const ACCEPT_BATCH = `${TRIM_FUNCTION}${DEDUP_CAP_FUNCTIONS}${INBOX_APPEND_FUNCTION}
 local retention, eventPrefix, deliveryPrefix = ARGV[1], ARGV[3], ARGV[4]
 local replies, inbox, newest = {}, {}, 0
-local eventScores, deliveryScores = {}, {}
-for i = 5, #ARGV, 2 do
+local eventScores, deliveryScores, claims = {}, {}, {}
+for i = 6, #ARGV, 2 do
   -- { event id, dedup key ('' = none), dedup window ms, received ms, event fields, deliveries, jobs JSON }
   local e = cmsgpack.unpack(ARGV[i])
   local eventId, dedup, now = e[1], e[2], tonumber(e[4])
   local original = false
-  if dedup ~= '' and not redis.call('SET', dedup, eventId, 'NX', 'PX', e[3]) then
-    original = redis.call('GET', dedup) or eventId
+  if dedup ~= '' then
+    if redis.call('SET', dedup, eventId, 'NX', 'PX', e[3]) then
+      claims[#claims + 1] = eventId .. ' ' .. dedup
+    else
+      original = redis.call('GET', dedup) or eventId
+    end
   end
   if original then
     replies[#replies + 1] = original
@@ -61,9 +66,12 @@ if #deliveryScores > 0 then
   redis.call('ZADD', KEYS[2], unpack(deliveryScores))
 end
 append_inbox(KEYS[3], inbox)
+if #claims > 0 then
+  -- RPUSH answers the new length: the cap costs nothing more until it is reached
+  cap_claims(KEYS[4], redis.call('RPUSH', KEYS[4], unpack(claims)), tonumber(ARGV[5]), ${TRIM_BATCH_MAX})
+end
 if newest > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', newest - tonumber(retention))
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', newest - tonumber(retention))
+  trim_by_age(KEYS[1], KEYS[2], newest - tonumber(retention), ${TRIM_BATCH_MAX}, eventPrefix, deliveryPrefix)
   trim_by_count(KEYS[1], KEYS[2], tonumber(ARGV[2]), ${TRIM_BATCH_MAX}, eventPrefix, deliveryPrefix)
 end
 return replies
@@ -86,8 +94,13 @@ export interface EventWriter {
   accept(input: AcceptInput): Promise<string | null>
 }
 
-/** RETENTION_COUNT's default: the most events kept (with their deliveries and attempts). */
-export const DEFAULT_RETENTION_COUNT = 100_000
+/** What the delivery log keeps: RETENTION, RETENTION_COUNT and DEDUP_MAX. */
+export interface StorageLimits {
+  retentionMs: number
+  retentionCount: number
+  /** the most sender delivery ids remembered; past it the oldest are forgotten before DEDUP_WINDOW ends */
+  dedupMax: number
+}
 /**
  * Most events one script call stores. Measured with `npm run bench`: batches of 4 to 8 keep Redis
  * storing one batch while Node verifies and routes the next; one batch per event-loop turn (all
@@ -110,11 +123,23 @@ interface Waiting {
  * socket write, one reply) per batch instead of one per event. A request still resolves only after
  * Redis stored its event; if the call fails, every request of the batch gets the error (a 503).
  */
-export function createEventWriter(redis: Redis, keys: Keys, inboxKey: string, retentionMs: number, retentionCount = DEFAULT_RETENTION_COUNT): EventWriter {
+export function createEventWriter(redis: Redis, keys: Keys, inboxKey: string, limits: StorageLimits): EventWriter {
   // defineCommand sends EVALSHA (the script body only once per connection), not the whole script per call
   redis.defineCommand('hookyardAcceptEvents', { lua: ACCEPT_BATCH })
   const acceptCommand = (redis as unknown as { hookyardAcceptEvents: AcceptCommand }).hookyardAcceptEvents.bind(redis)
-  const head: Arg[] = [keys.events, keys.deliveries, inboxKey, retentionMs, retentionCount, keys.event(''), keys.delivery('')]
+  const head: Arg[] = [
+    // KEYS
+    keys.events,
+    keys.deliveries,
+    inboxKey,
+    keys.dedupClaims,
+    // ARGV before the events
+    limits.retentionMs,
+    limits.retentionCount,
+    keys.event(''),
+    keys.delivery(''),
+    limits.dedupMax,
+  ]
   let waiting: Waiting[] = []
   let scheduled = false
 
@@ -126,7 +151,7 @@ export function createEventWriter(redis: Redis, keys: Keys, inboxKey: string, re
     for (const w of batch) {
       for (const a of w.args) args.push(a)
     }
-    acceptCommand(3, ...args).then(
+    acceptCommand(4, ...args).then(
       (replies) => batch.forEach((w, i) => w.resolve(replies[i] || null)),
       (err: unknown) => batch.forEach((w) => w.reject(err))
     )

@@ -6,6 +6,8 @@
 export interface Keys {
   prefix: string
   dedup(source: string, deliveryKey: string): string
+  /** list of `<event id> <dedup key>` in claim order, to cap how many dedup keys are kept */
+  dedupClaims: string
   event(id: string): string
   delivery(id: string): string
   attempts(deliveryId: string): string
@@ -19,6 +21,7 @@ export function createKeys(name: string): Keys {
   return {
     prefix,
     dedup: (source, deliveryKey) => `${prefix}:dedup:${source}:${deliveryKey}`,
+    dedupClaims: `${prefix}:dedup-claims`,
     event: (id) => `${prefix}:event:${id}`,
     delivery: (id) => `${prefix}:delivery:${id}`,
     attempts: (id) => `${prefix}:delivery:${id}:attempts`,

@@ -4,6 +4,7 @@ import type { EventRecord, StoredRequest } from '../delivery-log/records.ts'
 import { HookyardError } from '../errors.ts'
 import { perRequestLogger, type Logger } from '../logger.ts'
 import type { Producer } from '../queue/producer.ts'
+import { isOutOfMemory } from '../redis-memory.ts'
 import type { RoutingResult } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { redactHeaders, redactQuery } from '../secret-masking.ts'
@@ -211,12 +212,18 @@ function sourceLogger(root: Logger, source: string): Logger {
   return child
 }
 
-/** Redis failures become STORE_UNAVAILABLE (503 + Retry-After): the sender should try again. */
+/**
+ * Redis failures become STORE_UNAVAILABLE (503 + Retry-After): the sender should try again. A full
+ * Redis (`maxmemory` reached; with `noeviction` it refuses writes with an OOM error) says so.
+ */
 async function storeOrUnavailable<T>(step: () => Promise<T>): Promise<T> {
   try {
     return await step()
   } catch (err) {
-    throw new HookyardError('STORE_UNAVAILABLE', 'the event store (Redis) is unavailable; retry later', { cause: err })
+    const message = isOutOfMemory(err)
+      ? 'the event store (Redis) is out of memory (maxmemory reached) and refuses new events; retry later'
+      : 'the event store (Redis) is unavailable; retry later'
+    throw new HookyardError('STORE_UNAVAILABLE', message, { cause: err })
   }
 }
 
