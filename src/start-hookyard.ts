@@ -33,6 +33,7 @@ import { loadRules, readRuleFiles } from './rules/load-rules.ts'
 import { createScheduleState } from './schedule/schedule-state.ts'
 import { startScheduler } from './schedule/scheduler.ts'
 import type { RuleSet } from './rules/types.ts'
+import { stopExpressionThreads } from './mapping/compile-expression.ts'
 
 export interface StartOptions {
   config: Config
@@ -324,6 +325,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
       if (!redisLost) logger.warn('redis unreachable during shutdown; connections cut (unfinished jobs are retried after restart)')
       for (const r of connections) r.disconnect()
     }
+    await stopExpressionThreads()
     await embedded?.release()
     logger.info('stopped')
   }
