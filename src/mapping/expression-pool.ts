@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { ExpressionError } from '../errors.ts'
 import { READY, type EvaluationReply, type EvaluationRequest } from './expression-worker.ts'
-import type { ExpressionLimits } from './run-jsonata.ts'
+import type { ExpressionLimits, JsonataFailure } from './run-jsonata.ts'
 
 /**
  * Slow JSONata evaluations (anything outside fast-expression.ts's subset) run on worker threads.
@@ -139,7 +139,7 @@ export function createExpressionPool(size = Math.max(1, Math.min(2, availablePar
   }
 }
 
-function evaluationError(failure: { code?: string; position?: number; message?: string; token?: unknown }): ExpressionError {
+function evaluationError(failure: JsonataFailure): ExpressionError {
   return new ExpressionError('EXPRESSION_FAILED', `${failure.code ?? 'D0000'}: ${failure.message ?? 'evaluation failed'}`, {
     jsonataCode: failure.code,
     position: failure.position,
