@@ -1,4 +1,5 @@
 import type * as z from 'zod'
+import type { BuildReference, TargetResponse } from './build-reference.js'
 
 /**
  * A fully rendered HTTP request: what the queue stores and every attempt sends, byte for byte
@@ -48,4 +49,10 @@ export interface TargetPreset<Options extends Record<string, unknown> = Record<s
    * a signature over a fresh timestamp (http with `signing_secret`). Absent: sent as stored.
    */
   signAttempt?(request: OutboundRequest, options: Options, moment: SigningMoment): OutboundRequest
+  /**
+   * The build the CI system started, read from its successful answer (a build URL, id or number).
+   * Returns undefined when the answer carries none or is not what the CI system documents; never
+   * throws, whatever the body holds. Absent: the preset's answers name no build.
+   */
+  readBuildReference?(response: TargetResponse): BuildReference | undefined
 }
