@@ -1,5 +1,5 @@
 import type * as z from 'zod'
-import type { BuildReference, TargetResponse } from './build-reference.js'
+import type { BuildReference, TargetResponse } from './build-reference.ts'
 
 /**
  * A fully rendered HTTP request: what the queue stores and every attempt sends, byte for byte
