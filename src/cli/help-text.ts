@@ -1,4 +1,4 @@
-/** The `hookyard --help` text; the README quotes it verbatim. */
+/** The `hookyard --help` text; docs/operations.md quotes it verbatim (a test compares them). */
 export const HELP_TEXT = `Usage: hookyard <command> [options]
 
 Commands:
@@ -44,7 +44,7 @@ Environment:
   RETENTION_COUNT, WORKER_CONCURRENCY, HOOKYARD_PUBLIC_URL, HOOKYARD_REQUIRE_REDIS_URL,
   HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_KEEP_ALIVE_TIMEOUT, HTTP_MAX_CONNECTIONS,
   DEDUP_MAX, EMBEDDED_REDIS_MAXMEMORY
-  (see README.md). Without REDIS_URL, serve starts a private redis-server from PATH with its data under
+  (see docs/configuration.md). Without REDIS_URL, serve starts a private redis-server from PATH with its data under
   ./.hookyard/redis, or joins the one another hookyard process of the same folder runs;
   the last process to stop stops it.
 

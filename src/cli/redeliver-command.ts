@@ -60,7 +60,7 @@ export async function redeliverCommand(flags: RedeliverFlags, io: RedeliverIo): 
   })
   if (configured.length === 0) {
     const which = flags.source === undefined ? 'no github source' : `source ${JSON.stringify(flags.source)} is not a github source that`
-    io.err.write(`hookyard redeliver: ${which} has redeliver: { hook, token } in ${flags.rules} (see README, "Catching up after an outage")\n`)
+    io.err.write(`hookyard redeliver: ${which} has redeliver: { hook, token } in ${flags.rules} (see docs/operations.md, "Catching up after an outage")\n`)
     return 1
   }
 
