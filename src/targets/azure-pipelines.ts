@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
 import { basicCredential } from './basic-credential.ts'
+import { asObject, buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schemas.ts'
@@ -93,6 +94,12 @@ export const azurePipelinesPreset: TargetPreset<AzurePipelinesOptions> = {
       },
       body: JSON.stringify(body),
     }
+  },
+  /** Azure Pipelines answers with the run: `_links.web.href`, `id` and its build number as `name` (20240305.1). */
+  readBuildReference(response) {
+    const body = jsonObjectBody(response)
+    const web = asObject(asObject(body?.['_links'])?.['web'])
+    return body && buildReference({ url: web?.['href'], id: body['id'], number: body['name'] })
   },
 }
 

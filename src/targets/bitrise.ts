@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
+import { asObject, buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { kindOf } from './kind-of.ts'
@@ -99,6 +100,16 @@ export const bitrisePreset: TargetPreset<BitriseOptions> = {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     }
+  },
+  /**
+   * Bitrise answers `{ results: [{ build_url, build_slug, build_number, ... }] }`; the top-level
+   * build_* fields are the deprecated (and v0.1) form of the same.
+   */
+  readBuildReference(response) {
+    const body = jsonObjectBody(response)
+    const results = body?.['results']
+    const build = (Array.isArray(results) ? asObject(results[0]) : undefined) ?? body
+    return build && buildReference({ url: build['build_url'], id: build['build_slug'], number: build['build_number'] })
   },
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
+import { buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { kindOf } from './kind-of.ts'
@@ -104,6 +105,11 @@ export const buildkitePreset: TargetPreset<BuildkiteOptions> = {
       headers: { Authorization: `Bearer ${options.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     }
+  },
+  /** Buildkite answers with the build it created: `web_url`, `id` and `number`. */
+  readBuildReference(response) {
+    const body = jsonObjectBody(response)
+    return body && buildReference({ url: body['web_url'], id: body['id'], number: body['number'] })
   },
 }
 

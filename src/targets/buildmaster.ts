@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
+import { buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, secretOption } from './option-schemas.ts'
@@ -120,6 +121,11 @@ export const buildmasterPreset: TargetPreset<BuildMasterOptions> = {
       headers: { 'Content-Type': 'application/json', 'X-ApiKey': options.api_key },
       body: JSON.stringify(body),
     }
+  },
+  /** BuildMaster answers with the BuildInfo it created: `id` and `number` (also as `buildNumber`). */
+  readBuildReference(response) {
+    const body = jsonObjectBody(response)
+    return body && buildReference({ id: body['id'], number: body['number'] ?? body['buildNumber'] })
   },
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
+import { buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { kindOf } from './kind-of.ts'
@@ -72,6 +73,11 @@ export const circleciPreset: TargetPreset<CircleCiOptions> = {
       headers: { 'Circle-Token': options.token, 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify(body),
     }
+  },
+  /** CircleCI answers with the pipeline: `id` and `number` (no link). */
+  readBuildReference(response) {
+    const body = jsonObjectBody(response)
+    return body && buildReference({ id: body['id'], number: body['number'] })
   },
 }
 

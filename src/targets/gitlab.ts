@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
+import { buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, idOrPathOption, secretOption } from './option-schemas.ts'
@@ -91,5 +92,10 @@ export const gitlabPreset: TargetPreset<GitLabOptions> = {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
     }
+  },
+  /** v4 answers with the pipeline it created (`id`, `web_url`); v3 with the trigger request (`id` only). */
+  readBuildReference(response) {
+    const body = jsonObjectBody(response)
+    return body && buildReference({ url: body['web_url'], id: body['id'] })
   },
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { basicCredential } from './basic-credential.ts'
+import { buildReference } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, pathSegmentsOption, secretOption } from './option-schemas.ts'
@@ -106,6 +107,15 @@ export const jenkinsPreset: TargetPreset<JenkinsOptions> = {
       },
       body: form.toString(),
     }
+  },
+  /**
+   * Jenkins answers `201` with the queue item in `Location` (`{url}/queue/item/42/`): the build
+   * gets its number only when it leaves the queue, so the queue item is the reference.
+   */
+  readBuildReference(response) {
+    const location = response.headers['location']
+    const item = location === undefined ? undefined : /\/queue\/item\/(\d+)\/?$/.exec(location)?.[1]
+    return buildReference({ url: location, id: item })
   },
 }
 

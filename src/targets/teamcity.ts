@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, secretOption } from './option-schemas.ts'
@@ -79,5 +80,10 @@ export const teamcityPreset: TargetPreset<TeamCityOptions> = {
       headers: { Authorization: `Bearer ${options.token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify(body),
     }
+  },
+  /** TeamCity answers with the queued build: `id` and `webUrl` (a `number` only once it has started). */
+  readBuildReference(response) {
+    const body = jsonObjectBody(response)
+    return body && buildReference({ url: body['webUrl'], id: body['id'], number: body['number'] })
   },
 }

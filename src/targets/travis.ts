@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
+import { asObject, buildReference, jsonObjectBody } from './build-reference.ts'
 import { dropNulls } from './drop-nulls.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, idOrPathOption, secretOption } from './option-schemas.ts'
@@ -92,5 +93,10 @@ export const travisPreset: TargetPreset<TravisOptions> = {
       },
       body: JSON.stringify({ request }),
     }
+  },
+  /** Travis answers `202 { request: { id, ... } }`: the build request, which becomes builds later (no link). */
+  readBuildReference(response) {
+    const request = asObject(jsonObjectBody(response)?.['request'])
+    return request && buildReference({ id: request['id'] })
   },
 }
