@@ -231,6 +231,10 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
           const moment = { id: deliveryId, timestampSeconds: Math.floor(Date.now() / 1000) }
           return t?.preset.signAttempt?.(request, t.options, moment) ?? request
         },
+        buildReader: (target) => {
+          const preset = ruleSet.targets.get(target)?.preset
+          return preset?.readBuildReference && ((response) => preset.readBuildReference?.(response))
+        },
       })
     : null
 

@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
 import { APPEND_DELIVERY, NEXT_REPLAY, RECORD_ATTEMPT } from './log-scripts.ts'
 import { RAW_BODY_FIELD, deserialize, fieldPairs, serialize } from './record-codec.ts'
+import type { BuildReference } from '../targets/build-reference.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
 
 export interface DeliveryLog {
-  recordAttempt(deliveryId: string, attempt: AttemptRecord, status: DeliveryStatus, error: string | null): Promise<void>
+  /** `build`: the build a delivered attempt's answer named, stored on the delivery as `build` */
+  recordAttempt(deliveryId: string, attempt: AttemptRecord, status: DeliveryStatus, error: string | null, build?: BuildReference): Promise<void>
   /** Stores one more delivery of an existing event (a replay) and lists it under the event. */
   addDelivery(record: DeliveryRecord): Promise<void>
   /** 1, 2, ... for each replay of a delivery; null when the delivery is not (or no longer) stored. */
@@ -40,8 +42,8 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
       return n === null ? null : Number(n)
     },
 
-    async recordAttempt(deliveryId, attempt, status, error) {
-      const fields = fieldPairs({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error })
+    async recordAttempt(deliveryId, attempt, status, error, build) {
+      const fields = fieldPairs({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error, build })
       await recordAttemptCommand(2, keys.attempts(deliveryId), keys.delivery(deliveryId), JSON.stringify(attempt), retentionMs, ...fields)
     },
 

@@ -1,4 +1,5 @@
 import type { RouteOutcome } from '../routing/plan-deliveries.ts'
+import type { BuildReference } from '../targets/build-reference.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 /**
@@ -67,6 +68,8 @@ export interface DeliveryRecord {
   replay_of?: string
   /** how many replays were made of this delivery (a counter, HINCRBY) */
   replays?: number
+  /** the build the target said it started, read from the answer of the delivered attempt */
+  build?: BuildReference
 }
 
 export interface AttemptRecord {

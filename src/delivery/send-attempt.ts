@@ -11,6 +11,8 @@ export interface SentAttempt {
   durationMs: number
   /** bounded excerpt of the response body ('' without a response) */
   excerpt: string
+  /** the first `bodyBytes` bytes of the response body, for reading what the target answered (not stored) */
+  body: string
 }
 
 /**
@@ -25,10 +27,11 @@ const AGENTS = {
 /**
  * Sends one attempt. Never throws: every failure becomes an AttemptResult. Redirects are never
  * followed (node:http does not), so a trigger reaches the configured host only. The timeout covers
- * the whole attempt; only the first RESPONSE_EXCERPT_BYTES of a response are read.
+ * the whole attempt; only the first `bodyBytes` (at least RESPONSE_EXCERPT_BYTES) of a response are read.
  */
-export function sendAttempt(request: OutboundRequest, timeoutMs: number, signal?: AbortSignal): Promise<SentAttempt> {
+export function sendAttempt(request: OutboundRequest, timeoutMs: number, signal?: AbortSignal, bodyBytes = RESPONSE_EXCERPT_BYTES): Promise<SentAttempt> {
   const started = performance.now()
+  const readBytes = Math.max(bodyBytes, RESPONSE_EXCERPT_BYTES)
   return new Promise((resolve) => {
     let settled = false
     let req: http.ClientRequest | undefined
@@ -36,12 +39,13 @@ export function sendAttempt(request: OutboundRequest, timeoutMs: number, signal?
       finish({ kind: 'timeout' })
       req?.destroy()
     }, timeoutMs)
-    const finish = (result: AttemptResult, excerpt = ''): void => {
+    const finish = (result: AttemptResult, body: Buffer = Buffer.alloc(0)): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
-      resolve({ result, durationMs: Math.round(performance.now() - started), excerpt })
+      const excerpt = body.subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8')
+      resolve({ result, durationMs: Math.round(performance.now() - started), excerpt, body: body.subarray(0, readBytes).toString('utf8') })
     }
     const url = parseUrl(request.url)
     if (!url) {
@@ -63,12 +67,12 @@ export function sendAttempt(request: OutboundRequest, timeoutMs: number, signal?
       let size = 0
       const done = (): void => {
         const status = res.statusCode ?? 0
-        finish({ kind: 'response', status, headers: flattenHeaders(res.headers) }, Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8'))
+        finish({ kind: 'response', status, headers: flattenHeaders(res.headers) }, Buffer.concat(chunks))
       }
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk)
         size += chunk.length
-        if (size >= RESPONSE_EXCERPT_BYTES) {
+        if (size >= readBytes) {
           done() // enough for the record: drop the rest (and the connection) instead of reading it all
           res.destroy()
         }

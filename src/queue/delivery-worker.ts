@@ -58,6 +58,8 @@ export interface DeliveryWorkerOptions {
   metrics?: MetricsRecorder | undefined
   /** the current rules' send-time additions to a target's request (see AttemptDeps) */
   signRequest?: AttemptDeps['signRequest']
+  /** the current rules' reader of the build a target's answer names (see AttemptDeps) */
+  buildReader?: AttemptDeps['buildReader']
 }
 
 /** Which delivery an attempt is for, for flow control and alerts. */
@@ -75,6 +77,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
     secretValues: options.secretValues,
     metrics: options.metrics,
     signRequest: options.signRequest,
+    buildReader: options.buildReader,
   }
   // The lock outlives the longest attempt even if no renewal gets through, so a slow target is never
   // sent twice at once; a crashed worker's jobs are picked up by another after about one lock period.
