@@ -177,6 +177,15 @@ function attemptItem(a, d) {
     details(key + ':b', 'Response body', codeBlock(a.response_excerpt, 'attempt-excerpt'), a.outcome !== 'delivered'))
 }
 
+/** The build the CI system said it started: a link when it gave an http(s) URL, else its number or id as text. */
+function buildRef(b) {
+  const label = b.number ? '#' + b.number : b.id || b.url
+  if (/^https?:\/\//i.test(b.url || '')) {
+    return h('a', { href: b.url, class: 'mono link', target: '_blank', rel: 'noopener noreferrer', title: b.url, testid: 'delivery-build' }, label)
+  }
+  return h('span', { class: 'mono', testid: 'delivery-build' }, label)
+}
+
 export function renderDelivery(el, data, on) {
   const d = data.delivery
   const attempts = data.attempts || []
@@ -193,6 +202,7 @@ export function renderDelivery(el, data, on) {
         ['Event', link(d.event, evHash, on)],
         d.source && ['Source', d.source],
         ['Attempts', d.attempts_made + ' of ' + d.max_attempts],
+        d.build && ['Build', buildRef(d.build)],
         ['Created', [timeEl(d.created_at), h('span', { class: 'muted small' }, ' · ' + absTime(d.created_at))]],
         ['Updated', timeEl(d.updated_at)],
         d.replay_of && ['Replay of', link(d.replay_of, '#/delivery/' + encodeURIComponent(d.replay_of), on, 'replay-of')],
