@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { ExpressionError } from '../errors.ts'
+import { jsonTextOf } from '../sources/json-text-of.ts'
 import { READY, type EvaluationReply, type EvaluationRequest } from './expression-worker.ts'
 import type { ExpressionLimits, JsonataFailure } from './run-jsonata.ts'
 
@@ -121,7 +122,7 @@ export function createExpressionPool(size = Math.max(1, Math.min(2, availablePar
         return Promise.reject(new ExpressionError('EXPRESSION_FAILED', `too many slow expressions waiting (${MAX_WAITING}); try again later`, {}))
       }
       return new Promise((resolve, reject) => {
-        waiting.push({ request: { id: nextId++, text, limits, input }, resolve, reject })
+        waiting.push({ request: { id: nextId++, text, limits, ...packInput(input) }, resolve, reject })
         dispatch()
       })
     },
@@ -137,6 +138,24 @@ export function createExpressionPool(size = Math.max(1, Math.min(2, availablePar
       )
     },
   }
+}
+
+/**
+ * The input as it is posted to a thread: a large parsed body goes as the text it came from, so
+ * the event loop copies one string instead of structured-cloning a big object graph. The key
+ * stays in place (as null) so the thread rebuilds the object with the same key order.
+ */
+function packInput(input: unknown): Pick<EvaluationRequest, 'input' | 'jsonTexts'> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { input }
+  let jsonTexts: Record<string, string> | undefined
+  for (const [key, value] of Object.entries(input)) {
+    const text = jsonTextOf(value)
+    if (text !== undefined) (jsonTexts ??= {})[key] = text
+  }
+  if (!jsonTexts) return { input }
+  const shallow: Record<string, unknown> = { ...input }
+  for (const key of Object.keys(jsonTexts)) shallow[key] = null
+  return { input: shallow, jsonTexts }
 }
 
 function evaluationError(failure: JsonataFailure): ExpressionError {

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads'
 import type jsonata from 'jsonata'
+import { parseJson } from '../sources/parse-body.ts'
 import { describeFailure, parseJsonata, toPlain, type ExpressionLimits, type JsonataFailure } from './run-jsonata.ts'
 
 export interface EvaluationRequest {
@@ -12,6 +13,8 @@ export interface EvaluationRequest {
   text: string
   limits: ExpressionLimits
   input: unknown
+  /** Properties of `input` sent as their JSON text (see sources/json-text-of.ts), parsed here. */
+  jsonTexts?: Record<string, string>
 }
 
 /** The first message of a thread: it has loaded and takes requests. */
@@ -34,9 +37,17 @@ function expressionFor(text: string, limits: ExpressionLimits): jsonata.Expressi
   return expr
 }
 
+/** The input as the main thread had it: each property sent as text is parsed back in its place. */
+function inputOf(request: EvaluationRequest): unknown {
+  if (!request.jsonTexts) return request.input
+  const input = request.input as Record<string, unknown>
+  for (const [key, text] of Object.entries(request.jsonTexts)) input[key] = parseJson(text)
+  return input
+}
+
 async function evaluate(request: EvaluationRequest): Promise<EvaluationReply> {
   try {
-    const value: unknown = await expressionFor(request.text, request.limits).evaluate(request.input)
+    const value: unknown = await expressionFor(request.text, request.limits).evaluate(inputOf(request))
     return { id: request.id, ok: true, value: toPlain(value) }
   } catch (err) {
     return { id: request.id, ok: false, failure: describeFailure(err) }

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import { BodyError } from '../errors.ts'
+import { rememberJsonText } from './json-text-of.ts'
 import type { InboundRequest } from './types.ts'
 
 const FORM = 'application/x-www-form-urlencoded'
@@ -77,12 +78,13 @@ export function parseJson(text: string, what = 'body'): unknown {
     const value = JSON.parse(text) as unknown
     // a reviver makes JSON.parse several times slower: parse again with one only when the parsed
     // value holds a risky key (escaped spellings such as "\u005f_proto__" are decoded by then)
-    if (!hasRiskyKey(value)) {
-      return value
-    }
-    return JSON.parse(text, (key, v: unknown) =>
-      key === '__proto__' || (key === 'constructor' && typeof v === 'object' && v !== null) ? undefined : v
-    )
+    const safe: unknown = hasRiskyKey(value)
+      ? JSON.parse(text, (key, v: unknown) =>
+          key === '__proto__' || (key === 'constructor' && typeof v === 'object' && v !== null) ? undefined : v
+        )
+      : value
+    rememberJsonText(safe, text)
+    return safe
   } catch (cause) {
     const detail = cause instanceof Error ? `: ${cause.message}` : ''
     throw new BodyError(`${what} is not valid JSON${detail}`, { cause })

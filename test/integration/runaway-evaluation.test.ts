@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { adminClient, type EventDetail } from '../helpers/admin-client.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
+import { startHealthProbe } from '../helpers/health-probe.ts'
 import { startHookyardProcess, writeRules, type HookyardProcess } from '../helpers/hookyard-process.ts'
 import { githubHeaders, tokenHeaders } from '../helpers/sign.ts'
 
@@ -57,21 +58,17 @@ interface Answer {
   json: { event: string; routes: { route: string; status: string; reason?: string }[] }
 }
 
-/** Polls /healthz every 10 ms while `work` runs; the slowest answers tell whether the event loop was blocked. */
+/** Runs `work` while /healthz is probed every 10 ms; the slowest answers tell whether the event loop was blocked. */
 async function whileProbingHealth<T>(base: string, work: () => Promise<T>): Promise<{ result: T; healthMs: number[] }> {
-  const healthMs: number[] = []
-  let done = false
-  const probe = (async () => {
-    while (!done) {
-      const started = performance.now()
-      await fetch(`${base}/healthz`).then((r) => r.arrayBuffer())
-      healthMs.push(performance.now() - started)
-      await new Promise((r) => setTimeout(r, 10))
-    }
-  })()
-  const result = await work().finally(() => (done = true))
-  await probe
-  return { result, healthMs }
+  const probe = await startHealthProbe(`${base}/healthz`)
+  const outcome = await work().then(
+    (result) => ({ result }),
+    (err: unknown) => ({ err })
+  )
+  await new Promise((r) => setTimeout(r, 20))
+  const healthMs = await probe.stop()
+  if ('err' in outcome) throw outcome.err
+  return { result: outcome.result, healthMs }
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<Answer> {

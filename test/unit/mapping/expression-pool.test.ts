@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { ExpressionError } from '../../../src/errors.ts'
 import { createExpressionPool } from '../../../src/mapping/expression-pool.ts'
 import { DEFAULT_EXPRESSION_LIMITS } from '../../../src/mapping/run-jsonata.ts'
+import { JSON_TEXT_MIN_LENGTH, jsonTextOf } from '../../../src/sources/json-text-of.ts'
+import { parseJson } from '../../../src/sources/parse-body.ts'
 
 const items = Array.from({ length: 50_000 }, (_, i) => ({ i, tag: `t${i % 7}` }))
 const SPREAD = '$count($spread(body.items))'
@@ -54,6 +56,18 @@ describe('expression pool', () => {
       pool.evaluate('$count($spread(body.items))', limits, { body: { items: items.slice(0, 3) } }),
     ])
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as ExpressionError).jsonataCode))).toEqual(['D1012', 45, 'D1012', 'OK', 6])
+  })
+
+  it('hands a large parsed body to the thread as its text: same value, same key order, risky keys still dropped', async () => {
+    const text = JSON.stringify({ z: 1, a: items.slice(0, 5_000), constructor: { prototype: { polluted: true } }, m: 'x' })
+    expect(text.length).toBeGreaterThan(JSON_TEXT_MIN_LENGTH)
+    const body = parseJson(text)
+    expect(jsonTextOf(body)).toBe(text)
+    const envelope = { event: 'push', body, after: 'kept' }
+    const seen = await pool.evaluate('{ "envelope": $keys($), "body": $keys(body), "n": $count(body.a), "last": body.a[-1].tag, "after": after }', DEFAULT_EXPRESSION_LIMITS, envelope)
+    expect(seen).toEqual({ envelope: ['event', 'body', 'after'], body: ['z', 'a', 'm'], n: 5_000, last: 't1', after: 'kept' })
+    // the caller's envelope is not touched by the packing
+    expect(envelope.body).toBe(body)
   })
 
   it('passes JSONata errors through with their code and position', async () => {
