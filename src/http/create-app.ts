@@ -95,6 +95,10 @@ export function createApp(options: AppOptions): Hono {
         if (err instanceof HookyardError && err.code === 'STORE_UNAVAILABLE') {
           // a known condition: the reason is enough, a stack per request would only repeat itself
           storeOutage.failed({ source: c.req.param('source'), reason: reasonOf(err) })
+        } else if (err instanceof HookyardError && res.status < 500) {
+          // the sender's mistake, one line per request like an accepted event's; the reason a
+          // signature failed is told only here, never in the answer
+          logger.warn({ source: c.req.param('source'), status: res.status, code: err.code, reason: err.message }, 'webhook rejected')
         } else if (incoming && !incoming.complete) {
           // the body never arrived (HTTP_REQUEST_TIMEOUT answered 408, or the sender hung up): not
           // our failure, and a client holding connections open on purpose must not flood the log

@@ -69,12 +69,8 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       const receivedAt = new Date()
       const eventId = createEventId(receivedAt)
       const log = sourceLogger(deps.logger, resolved.source.name)
-      try {
-        resolved.sourceType.verify(req, resolved.source, receivedAt)
-      } catch (err) {
-        log.warn({ event_id: eventId, reason: (err as Error).message }, 'webhook rejected')
-        throw err
-      }
+      // a refusal (unknown source, failed verification, unreadable body) is logged where it becomes a status
+      resolved.sourceType.verify(req, resolved.source, receivedAt)
       const { parsed, envelopes } = readEvent(resolved, req, receivedAt)
       if (parsed.ping) {
         log.info({ event_id: eventId, event: parsed.event }, 'ping answered')
