@@ -29,6 +29,7 @@ const BLOCK_MS = 1000
 const CLAIM_IDLE_MS = 30_000
 
 type StreamEntries = [id: string, fields: string[]][]
+type CooldownInboxJob = Extract<InboxJob, { kind: 'cooldown' }>
 
 /**
  * Moves accepted events' jobs from the inbox stream into BullMQ in batches, off the request path.
@@ -47,14 +48,22 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     if (direct.length > 0) {
       await options.queue.addBulk(direct.map((j) => ({ name: DELIVER_JOB, data: j.data, opts: { jobId: j.data.id, ...opts(j.attempts) } })))
     }
+    // Every delivery of the batch is recorded before any wake-up job is added: a worker already
+    // waiting takes a key the moment its job appears, and must then find the newest of the batch
+    // (a backlog that piled up while no worker ran arrived before any window opened). Adding each
+    // job right after its record let a worker send an older one and the newest a window later.
+    // The state is still written before its wake-up job, never after (lost wake-up).
+    const wakeUps = new Map<string, { job: CooldownInboxJob; gateTtlMs: number }>()
     for (const j of jobs) {
       if (j.kind !== 'cooldown') continue
-      // the coalescing state is written before the wake-up job is added, never after (lost wake-up)
       const gateTtlMs = await options.cooldowns.record(j.data.keyHash, j.data.cooldownKey, j.deliveryId, j.data.supersede ? 'superseded' : 'coalesced')
-      await options.queue.add(COOLDOWN_JOB, j.data, {
-        deduplication: { id: cooldownDedupId(j.data.keyHash) },
+      wakeUps.set(j.data.keyHash, { job: j, gateTtlMs })
+    }
+    for (const { job, gateTtlMs } of wakeUps.values()) {
+      await options.queue.add(COOLDOWN_JOB, job.data, {
+        deduplication: { id: cooldownDedupId(job.data.keyHash) },
         delay: Math.max(0, gateTtlMs),
-        ...opts(j.attempts),
+        ...opts(job.attempts),
       })
     }
     const ids = entries.map(([id]) => id)
