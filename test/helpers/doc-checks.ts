@@ -105,3 +105,50 @@ export function helpTextVariables(helpText: string): string[] {
 export function ruleVariables(text: string): string[] {
   return [...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] ?? '')
 }
+
+/**
+ * Whether a command's output matches the text the docs show for it. Trailing spaces and blank
+ * lines at the end do not count; in the expected text `…` stands for any text within a line, and
+ * a line of just `…` for any number of lines.
+ */
+export function outputMatches(actual: string, expected: string): boolean {
+  const lines = (text: string): string[] => text.replace(/\s+$/, '').split('\n').map((l) => l.trimEnd())
+  const have = lines(actual)
+  const want = lines(expected)
+  const matchFrom = (i: number, j: number): boolean => {
+    if (j === want.length) return i === have.length
+    if (want[j] === '…') return matchFrom(i, j + 1) || (i < have.length && matchFrom(i + 1, j))
+    return i < have.length && lineMatches(have[i] ?? '', want[j] ?? '') && matchFrom(i + 1, j + 1)
+  }
+  return matchFrom(0, 0)
+}
+
+function lineMatches(actual: string, expected: string): boolean {
+  if (!expected.includes('…')) return actual === expected
+  const pattern = expected
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*?')
+  return new RegExp(`^${pattern}$`).test(actual)
+}
+
+/**
+ * Whether a JSON value matches the one the docs show: the same shape and values, where a string
+ * with `…` in the docs stands for any string of that form (`"ev_mhx…-1"`, an id).
+ */
+export function jsonMatches(actual: unknown, expected: unknown): boolean {
+  if (typeof expected === 'string' && expected.includes('…')) {
+    return typeof actual === 'string' && lineMatches(actual, expected)
+  }
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => jsonMatches(actual[i], e))
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false
+    const a = actual as Record<string, unknown>
+    const e = expected as Record<string, unknown>
+    const keys = Object.keys(e)
+    return keys.length === Object.keys(a).length && keys.every((k) => k in a && jsonMatches(a[k], e[k]))
+  }
+  return actual === expected
+}
