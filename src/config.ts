@@ -33,7 +33,7 @@ export interface Config {
   embeddedRedisMaxmemory: MaxmemorySetting
   /** the address people reach hookyard at, for dashboard links in notifications; null: no links */
   publicUrl: string | null
-  /** limits on inbound HTTP connections, so slow or idle clients cannot hold sockets (README: Security) */
+  /** limits on inbound HTTP connections, so slow or idle clients cannot hold sockets (docs/security.md) */
   http: HttpLimits
 }
 

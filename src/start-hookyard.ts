@@ -65,7 +65,7 @@ export interface RunningHookyard {
 const SHUTDOWN_GRACE_MS = 10_000
 /** With Redis gone, closing the queue side would wait forever: past this, connections are cut. */
 const SHUTDOWN_DEADLINE_MS = 2 * SHUTDOWN_GRACE_MS + 5_000
-/** How long start waits for Redis before giving up (README: Configuration). */
+/** How long start waits for Redis before giving up (docs/configuration.md). */
 const REDIS_CONNECT_TIMEOUT_MS = 30_000
 /** A failed start closes what it opened; with Redis unreachable a graceful close could wait forever. */
 const FAILED_START_CLOSE_MS = 2_000
