@@ -41,8 +41,10 @@ Next:
      npx hookyard test --rules ${rules}
   2. start the relay (a private redis-server from PATH unless REDIS_URL is set):
      npx hookyard serve --rules ${rules}
-  3. from a second terminal, send a signed test push:
+  3. from a second terminal, send a signed test push (a new delivery id each run, so a second run is
+     not ignored as a duplicate):
      curl -i http://localhost:${port}/hooks/github -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \\
+       -H "X-GitHub-Delivery: $(openssl rand -hex 16)" \\
        -H "X-Hub-Signature-256: sha256=$(openssl dgst -sha256 -hmac "\${GITHUB_WEBHOOK_SECRET:-change-me}" < ${payload} | sed 's/.* //')" \\
        --data-binary @${payload}
 `)
