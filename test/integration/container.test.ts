@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { ROOT, runCli } from '../helpers/run-cli.ts'
 
 /** No container engine here: Debian's docker-compose validates the file (.ci/run installs it). */
-function compose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function compose(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('docker-compose', args, { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'hookyard-test' } }, (err, stdout, stderr) => {
+    execFile('docker-compose', args, { cwd: ROOT, env: { ...process.env, COMPOSE_PROJECT_NAME: 'hookyard-test', ...env } }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 127
       resolve({ code, stdout, stderr: code === 127 ? `docker-compose not found (apt-get install docker-compose): ${stderr}` : stderr })
     })
@@ -73,6 +73,20 @@ describe('container image and compose file', () => {
     }
     expect(names.size).toBeGreaterThan(0)
     expect(Object.keys(environment)).toEqual(expect.arrayContaining([...names]))
+  })
+
+  it('passes HOOKYARD_PUBLIC_URL through to every hookyard service, empty (notifications without links) when unset', async () => {
+    type Services = Record<string, { environment?: Record<string, string> }>
+    const servicesOf = async (env: Record<string, string>): Promise<Services> =>
+      (parse((await compose(['--profile', 'scale', 'config'], env)).stdout) as { services: Services }).services
+    const url = 'https://hookyard.example.com'
+    const set = await servicesOf({ HOOKYARD_PUBLIC_URL: url })
+    for (const name of ['hookyard', 'ingest', 'worker']) {
+      expect(set[name]?.environment?.['HOOKYARD_PUBLIC_URL']).toBe(url)
+    }
+    // `${HOOKYARD_PUBLIC_URL:-}` reads unset and empty alike; hookyard takes an empty value as unset
+    const unset = await servicesOf({ HOOKYARD_PUBLIC_URL: '' })
+    expect(unset['hookyard']?.environment?.['HOOKYARD_PUBLIC_URL']).toBe('')
   })
 
   it('the final stage installs production dependencies only, runs as non-root and checks /healthz', () => {
