@@ -1,3 +1,4 @@
+import type { BuildReference } from '../targets/build-reference.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import type { Notification, NotifyKind } from './notification.ts'
 
@@ -29,8 +30,9 @@ function bodyFor(kind: NotifyKind, n: Notification): unknown {
   }
   const facts = factsOf(n)
   const title = `${TITLES[n.type]}${n.target ? `: ${n.target}` : ''}`
+  const buildUrl = n.build && httpUrl(n.build.url)
   if (kind === 'slack') {
-    const lines = facts.map(([k, v]) => `*${k}:* ${escapeSlack(v)}`)
+    const lines = facts.map(([k, v]) => `*${k}:* ${k === 'Build' && buildUrl ? slackLink(buildUrl, buildLabel(n.build)) : escapeSlack(v)}`)
     const link = n.link ? `\n<${n.link}|Open in hookyard>` : ''
     const details = clipTo([escapeSlack(n.message), ...lines].join('\n'), SLACK_SECTION_CHARS - link.length) + link
     return {
@@ -56,7 +58,7 @@ function bodyFor(kind: NotifyKind, n: Notification): unknown {
             { type: 'TextBlock', text: n.message, wrap: true },
             { type: 'FactSet', facts: facts.map(([title, value]) => ({ title, value })) },
           ],
-          ...(n.link ? { actions: [{ type: 'Action.OpenUrl', title: 'Open in hookyard', url: n.link }] } : {}),
+          ...actionsOf(n.link, buildUrl),
         },
       },
     ],
@@ -71,9 +73,34 @@ function factsOf(n: Notification): [string, string][] {
     ['Paused until', n.until],
     ['Response', n.excerpt ? clip(n.excerpt) : undefined],
     ['Problems', n.problems?.join('\n')],
+    ['Build', n.build && [buildLabel(n.build), httpUrl(n.build.url)].filter(Boolean).join(' ')],
     ['At', n.at],
   ]
   return facts.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '')
+}
+
+function actionsOf(link: string | undefined, buildUrl: string | undefined): { actions?: { type: string; title: string; url: string }[] } {
+  const actions = [
+    ...(link ? [{ type: 'Action.OpenUrl', title: 'Open in hookyard', url: link }] : []),
+    ...(buildUrl ? [{ type: 'Action.OpenUrl', title: 'Open build', url: buildUrl }] : []),
+  ]
+  return actions.length > 0 ? { actions } : {}
+}
+
+/** `#42` when the CI system numbers its builds, else its id (or the link itself). */
+function buildLabel(build: BuildReference | undefined): string {
+  return build?.number ? `#${build.number}` : (build?.id ?? build?.url ?? '')
+}
+
+/** Chat clients open whatever a link says: only an http(s) URL becomes one. */
+function httpUrl(url: string | undefined): string | undefined {
+  return url !== undefined && /^https?:\/\//i.test(url) ? url : undefined
+}
+
+/** A Slack `<url|label>` link: `|`, `<` and `>` in the URL would end it early, so they are percent-encoded. */
+function slackLink(url: string, label: string): string {
+  const safeUrl = url.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E')
+  return `<${safeUrl}|${escapeSlack(label).replace(/\|/g, '¦')}>`
 }
 
 function clip(text: string): string {

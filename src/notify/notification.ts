@@ -1,3 +1,5 @@
+import type { BuildReference } from '../targets/build-reference.ts'
+
 /** What a `notify:` entry can be told about. */
 export const NOTIFICATION_TYPES = ['delivery_failed', 'target_paused', 'target_resumed', 'rules_invalid'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
@@ -27,4 +29,6 @@ export interface Notification {
   until?: string
   /** rules_invalid: the first problems, as `file:line:col message` */
   problems?: string[]
+  /** the build the delivery started, as its CI system's answer named it */
+  build?: BuildReference
 }

@@ -1,5 +1,5 @@
 import { classifyOutcome, type Verdict } from '../delivery/classify-outcome.ts'
-import { maskSecrets } from '../secret-masking.ts'
+import { maskDeep, maskSecrets } from '../secret-masking.ts'
 import { sendAttempt } from '../delivery/send-attempt.ts'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { AttemptRecord } from '../delivery-log/records.ts'
@@ -104,13 +104,8 @@ function readBuildSafely(read: (response: TargetResponse) => BuildReference | un
   } catch {
     return undefined
   }
-  if (!build) return undefined
   // a target may echo a token in a link; stored records never keep a secret
-  const masked: BuildReference = {}
-  if (build.url !== undefined) masked.url = maskSecrets(build.url, secretValues)
-  if (build.id !== undefined) masked.id = maskSecrets(build.id, secretValues)
-  if (build.number !== undefined) masked.number = maskSecrets(build.number, secretValues)
-  return masked
+  return build && (maskDeep(build, secretValues) as BuildReference)
 }
 
 /** `retry` here means BullMQ runs the job again (attempts remain), so it is a scheduled retry. */

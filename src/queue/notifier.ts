@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { Queue } from 'bullmq'
-import { maskSecrets } from '../secret-masking.ts'
+import { maskDeep, maskSecrets } from '../secret-masking.ts'
 import type { Logger } from '../logger.ts'
 import { formatNotification } from '../notify/format-notification.ts'
 import type { Notification } from '../notify/notification.ts'
 import type { RetryPolicy, RuleSet } from '../rules/types.ts'
+import type { BuildReference } from '../targets/build-reference.ts'
 import { NOTIFY_JOB, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
 
 /** A notification's own budget: a chat webhook that is down must not pile up attempts for long. */
@@ -91,5 +92,6 @@ function maskNotification(n: Notification, secrets: readonly string[]): Notifica
     message: maskSecrets(n.message, secrets),
     ...(n.excerpt === undefined ? {} : { excerpt: maskSecrets(n.excerpt, secrets) }),
     ...(n.problems === undefined ? {} : { problems: n.problems.map((p) => maskSecrets(p, secrets)) }),
+    ...(n.build === undefined ? {} : { build: maskDeep(n.build, secrets) as BuildReference }),
   }
 }
