@@ -26,7 +26,8 @@ const HOW_TO_GET_REDIS =
   'set REDIS_URL to an existing Redis, or run `docker compose up`.'
 
 /**
- * Starts a private redis-server on loopback with AOF on and `noeviction` (product.md section 7).
+ * Starts a private redis-server on loopback with AOF on (no acknowledged event is lost
+ * on restart) and `noeviction` (eviction would silently drop queued deliveries).
  * @throws HookyardError `REDIS_NOT_FOUND` when no redis-server binary can be started
  */
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerHandle> {
@@ -46,7 +47,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   }
 }
 
-/** The command line of a private redis-server: loopback only, AOF on, `noeviction` (product.md section 7). */
+/** The command line of a private redis-server: loopback only, AOF on, `noeviction`. */
 export function redisServerArgs(dir: string, port: number, extra: string[] = []): string[] {
   return [
     '--port', String(port),

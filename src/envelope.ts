@@ -1,4 +1,4 @@
-/** The one input shape that `when`, `map` and `cooldown_key` expressions see (product.md section 3). */
+/** The one input shape that `when`, `map` and `cooldown_key` expressions see (docs/rule-files.md, The envelope). */
 export interface Envelope {
   source: string
   type: string

@@ -24,7 +24,7 @@ const RETRYABLE_4XX = new Set([408, 425, 429])
 
 /**
  * Retry on network errors, timeouts, 408/425/429 and 5xx, honouring `Retry-After`;
- * any other status is permanent (product.md section 6), except a 403 that says it is a rate
+ * any other status is permanent (docs/flow-control.md, Delivery), except a 403 that says it is a rate
  * limit (see isRateLimit). Redirects are not followed, so a 3xx is permanent too: following one
  * could send the trigger to another host.
  */

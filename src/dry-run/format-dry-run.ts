@@ -38,7 +38,7 @@ export function formatDryRun(result: DryRunResult, rules: RulesInfo): string {
   return `${lines.join('\n')}\n`
 }
 
-/** `--json`: product.md section 7's shape, plus the event summary at the top level. */
+/** `--json`: `{ routes: [{ route, matched, deliveries: [{ target, request }] }] }`, plus the event summary at the top level. */
 export function dryRunJson(result: DryRunResult, rules: RulesInfo): Record<string, unknown> {
   return {
     dry_run: true,

@@ -12,7 +12,7 @@ const OUTCOME_BY_STATUS: Record<number, IngestOutcome> = {
 }
 
 /**
- * Classifies a finished ingest request from what the sender is told (product.md section 5), so the
+ * Classifies a finished ingest request from what the sender is told (its status and body), so the
  * ingest logic itself needs no metrics hook: 202 accepted; 200 duplicate (`duplicate: true`), ping
  * (no `routes`: no route was evaluated) or no match; errors by status.
  */

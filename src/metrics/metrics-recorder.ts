@@ -4,7 +4,7 @@
  * recorder is optional, so call sites and tests that pass none keep working.
  */
 
-/** How one inbound request ended (product.md section 5). */
+/** How one inbound request ended (the ingress status codes of docs/flow-control.md). */
 export type IngestOutcome =
   | 'accepted'
   | 'no_match'

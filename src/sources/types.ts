@@ -24,7 +24,7 @@ export interface SourceConfig {
 export interface ParsedEvent {
   /** the sender's event name (`push`, `Push Hook`, `repo:push`, ...) */
   event: string
-  /** the sender's delivery id (wire-formats 1.11), or null when the sender has none */
+  /** the sender's delivery id (e.g. X-GitHub-Delivery), or null when the sender has none */
   deliveryId: string | null
   /** a ping/test event: answered 200, triggers nothing */
   ping: boolean

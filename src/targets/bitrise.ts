@@ -54,7 +54,7 @@ const DEFAULT_MAP = `pull_request ? {
 
 /**
  * Starts a Bitrise build through the Build Trigger API
- * (`POST {url}/app/{app_slug}/build/start.json`; wire-formats 2.2). The map produces
+ * (`POST {url}/app/{app_slug}/build/start.json`). The map produces
  * `build_params`; `environments` may be Bitrise's array or a `{ NAME: value }` object.
  *
  * @example

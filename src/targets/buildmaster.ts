@@ -58,7 +58,7 @@ const DEFAULT_MAP = `package ? (
 
 /**
  * Creates a build through BuildMaster's Release & Build Deployment API
- * (`POST {url}/api/releases/builds/create`, `X-ApiKey`, JSON; wire-formats 2.1).
+ * (`POST {url}/api/releases/builds/create`, `X-ApiKey`, JSON).
  *
  * @example
  * ```yaml

@@ -35,7 +35,7 @@ const VARIABLE_KEY = /^[A-Za-z0-9_]{1,255}$/
 const DEFAULT_MAP = `{ "ref": pull_request ? pull_request.source.branch : push.branch ? push.branch : push.tag }`
 
 /**
- * Runs a GitLab pipeline through a trigger token (wire-formats 2.3): v4
+ * Runs a GitLab pipeline through a trigger token: v4
  * `POST {url}/api/v4/projects/{project}/trigger/pipeline`, v3 `.../trigger/builds`; form body
  * `token`, `ref`, `variables[KEY]=value`.
  *

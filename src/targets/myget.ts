@@ -11,7 +11,7 @@ const optionsSchema = z
 
 export type MyGetOptions = z.infer<typeof optionsSchema>
 
-/** MyGet Build Services refuse builds for 5 minutes after one starts (wire-formats 2.5). */
+/** MyGet Build Services refuse builds for 5 minutes after one starts. */
 const MYGET_COOLDOWN_MS = 5 * 60 * 1000
 
 /**
@@ -23,7 +23,7 @@ const DEFAULT_MAP = 'body'
 
 /**
  * Posts to a MyGet Build Services "HTTP POST hook URL"
- * (`https://www.myget.org/BuildSource/Hook/{feed}?identifier={guid}`; wire-formats 2.5). The
+ * (`https://www.myget.org/BuildSource/Hook/{feed}?identifier={guid}`). The
  * URL is the secret: its identifier authorises builds. Cooldown defaults to 5m so that pushes
  * during MyGet's own cooldown coalesce instead of being dropped by MyGet.
  *

@@ -35,7 +35,7 @@ const DEFAULT_MAP = `pull_request
 
 /**
  * Creates a Travis CI build request through API v3
- * (`POST {url}/repo/{repo}/requests`, `Travis-API-Version: 3`; wire-formats 2.4).
+ * (`POST {url}/repo/{repo}/requests`, `Travis-API-Version: 3`).
  *
  * @example
  * ```yaml

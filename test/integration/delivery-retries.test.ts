@@ -24,7 +24,7 @@ routes:
     map: '{ "body": { "n": body.n } }'
 `
 
-describe('delivery retries (product.md section 6)', () => {
+describe('delivery retries', () => {
   let target: CaptureServer
   let hy: TestHookyard
   let log: DeliveryLog

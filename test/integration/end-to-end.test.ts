@@ -16,7 +16,7 @@ const SECRETS = {
   BUILDMASTER_API_KEY: 'bm-api-key-abc12345',
 }
 
-/** Rule files written exactly in the product.md section 2 format. */
+/** Rule files written in the documented format (docs/rule-files.md). */
 function rules(urls: Record<string, string>): Record<string, string> {
   return {
     'github.yaml': `

@@ -43,7 +43,7 @@ routes:
 
 const env = { GH, GL, BB, GT, PG }
 
-describe('ingress status policy (product.md section 5)', () => {
+describe('ingress status policy', () => {
   let target: CaptureServer
   let hy: TestHookyard
 

@@ -30,7 +30,7 @@ export function tagPush(): Envelope {
   return branchPush({ ref: 'refs/tags/v1.2.3', branch: null, tag: 'v1.2.3', message: 'Release 1.2.3' })
 }
 
-/** ProGet's default package-event body (wire-formats 1.8) and its package view. */
+/** ProGet's default package-event body and its package view. */
 export function progetPackage(): Envelope {
   const body = { package: 'MyCorp.CoolUtils', version: '3.2.0', event: 'Added', user: 'API', feed: 'internal-utils' }
   return envelope({
