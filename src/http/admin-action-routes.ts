@@ -1,7 +1,7 @@
-import { Hono } from 'hono'
-import type { ReplayResult } from '../queue/replay.ts'
-import { isRecordId } from './admin-query.ts'
-import { problem, reply } from './admin-reply.ts'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import { retryFailedRoute } from './admin-control-definitions.ts'
+import { replayDeliveryRoute, rerunEventRoute } from './admin-log-definitions.ts'
+import { adminApi, problem, reply, replyResult } from './admin-reply.ts'
 import type { AdminDeps } from './admin-deps.ts'
 import { adminSecretValues } from '../secret-masking.ts'
 import { rerunEvent } from './rerun-event.ts'
@@ -14,15 +14,12 @@ const RETRY_FAILED_CONCURRENCY = 20
 const STATUS_BY_CODE = { NOT_FOUND: 404, NO_REQUEST: 409, TARGET_UNKNOWN: 409 } as const
 
 /** POST routes: replay a delivery, re-run an event, retry a target's failed deliveries. */
-export function actionRoutes(deps: AdminDeps): Hono {
-  const api = new Hono()
+export function actionRoutes(deps: AdminDeps): OpenAPIHono {
+  const api = adminApi()
   const secrets = () => adminSecretValues(deps.getRuleSet())
 
-  api.post('/deliveries/:id/replay', async (c) => {
-    const id = c.req.param('id')
-    const result: ReplayResult = isRecordId(id)
-      ? await deps.replayer.replay(id)
-      : { ok: false, code: 'NOT_FOUND', message: `no delivery ${id}` }
+  api.openapi(replayDeliveryRoute, async (c) => {
+    const result = await deps.replayer.replay(c.req.valid('param').id)
     if (!result.ok) {
       return problem(c, STATUS_BY_CODE[result.code], result.code, result.message)
     }
@@ -31,13 +28,8 @@ export function actionRoutes(deps: AdminDeps): Hono {
     return reply(c, { delivery: { id: newId, route, target, status, replay_of } }, secrets(), 202)
   })
 
-  api.post('/events/:id/rerun', async (c) => {
-    const id = c.req.param('id')
-    if (!isRecordId(id)) {
-      return problem(c, 404, 'NOT_FOUND', `no event ${id}`)
-    }
-    const result = await rerunEvent(deps, id)
-    return reply(c, result.body, secrets(), result.status)
+  api.openapi(rerunEventRoute, async (c) => {
+    return replyResult(c, await rerunEvent(deps, c.req.valid('param').id), secrets())
   })
 
   /**
@@ -46,8 +38,8 @@ export function actionRoutes(deps: AdminDeps): Hono {
    * never sends the same failure twice. Deliveries whose mapping failed have nothing to send and
    * are left out (re-run their event instead).
    */
-  api.post('/targets/:name/retry-failed', async (c) => {
-    const name = c.req.param('name')
+  api.openapi(retryFailedRoute, async (c) => {
+    const { name } = c.req.valid('param')
     if (!deps.getRuleSet().targets.has(name)) {
       return problem(c, 404, 'NOT_FOUND', `no target ${name} in the rules`)
     }

@@ -1,8 +1,10 @@
-import { Hono } from 'hono'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { encodeCursor } from '../delivery-log/scan-index.ts'
 import type { DeliveryRecord } from '../delivery-log/records.ts'
-import { parseDeliveryQuery, parseEventQuery, isRecordId } from './admin-query.ts'
-import { problem, reply } from './admin-reply.ts'
+import { summaryRoute } from './admin-control-definitions.ts'
+import { getDeliveryRoute, getEventRoute, listDeliveriesRoute, listEventsRoute } from './admin-log-definitions.ts'
+import { toDeliveryQuery, toEventQuery } from './admin-query.ts'
+import { adminApi, problem, reply } from './admin-reply.ts'
 import type { AdminDeps } from './admin-deps.ts'
 import { toDeliveryView, toEventSummary } from './admin-views.ts'
 import { envelopeSummary, storedRequestView } from './event-envelope.ts'
@@ -13,23 +15,19 @@ const DAY_MS = 24 * 3600_000
 const SUMMARY_DELIVERY_CAP = 10_000
 
 /** GET routes: lists with filters and paging, single records, the dashboard summary. */
-export function readRoutes(deps: AdminDeps): Hono {
-  const api = new Hono()
+export function readRoutes(deps: AdminDeps): OpenAPIHono {
+  const api = adminApi()
   const secrets = () => adminSecretValues(deps.getRuleSet())
 
-  api.get('/events', async (c) => {
-    const parsed = parseEventQuery(c.req.query())
-    if (!parsed.ok) {
-      return problem(c, 400, 'QUERY_INVALID', parsed.message)
-    }
-    const page = await deps.reader.listEvents(parsed.query)
+  api.openapi(listEventsRoute, async (c) => {
+    const page = await deps.reader.listEvents(toEventQuery(c.req.valid('query')))
     const statuses = await deps.reader.deliveryStatuses(page.items.flatMap((e) => e.deliveries))
     return reply(c, { items: page.items.map((e) => toEventSummary(e, statuses)), next_cursor: encodeCursor(page.next) }, secrets())
   })
 
-  api.get('/events/:id', async (c) => {
-    const id = c.req.param('id')
-    const event = isRecordId(id) ? await deps.log.getEvent(id) : null
+  api.openapi(getEventRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const event = await deps.log.getEvent(id)
     if (!event) {
       return problem(c, 404, 'NOT_FOUND', `no event ${id}`)
     }
@@ -46,12 +44,8 @@ export function readRoutes(deps: AdminDeps): Hono {
     return reply(c, { event: detail, deliveries: deliveries.map((d) => toDeliveryView(d, event.source, masked)) }, masked)
   })
 
-  api.get('/deliveries', async (c) => {
-    const parsed = parseDeliveryQuery(c.req.query())
-    if (!parsed.ok) {
-      return problem(c, 400, 'QUERY_INVALID', parsed.message)
-    }
-    const page = await deps.reader.listDeliveries(parsed.query)
+  api.openapi(listDeliveriesRoute, async (c) => {
+    const page = await deps.reader.listDeliveries(toDeliveryQuery(c.req.valid('query')))
     const records = await deps.reader.loadDeliveries(page.items.map((d) => d.id))
     const items = page.items.flatMap((head, i) => {
       const record = records[i]
@@ -60,9 +54,9 @@ export function readRoutes(deps: AdminDeps): Hono {
     return reply(c, { items, next_cursor: encodeCursor(page.next) }, secrets())
   })
 
-  api.get('/deliveries/:id', async (c) => {
-    const id = c.req.param('id')
-    const [delivery] = isRecordId(id) ? await deps.reader.loadDeliveries([id]) : []
+  api.openapi(getDeliveryRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const [delivery] = await deps.reader.loadDeliveries([id])
     if (!delivery) {
       return problem(c, 404, 'NOT_FOUND', `no delivery ${id}`)
     }
@@ -77,7 +71,7 @@ export function readRoutes(deps: AdminDeps): Hono {
     )
   })
 
-  api.get('/summary', async (c) => {
+  api.openapi(summaryRoute, async (c) => {
     const ruleSet = deps.getRuleSet()
     const since = Date.now() - DAY_MS
     const names = [...ruleSet.targets.keys()]

@@ -1,17 +1,18 @@
-import { Hono } from 'hono'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { adminSecretValues } from '../secret-masking.ts'
 import { scheduleSources } from '../schedule/scheduler.ts'
 import { nextFire } from '../sources/schedule.ts'
 import type { AdminDeps } from './admin-deps.ts'
-import { problem, reply } from './admin-reply.ts'
+import { listSchedulesRoute, runScheduleRoute } from './admin-control-definitions.ts'
+import { adminApi, problem, reply } from './admin-reply.ts'
 import { describeRouting } from './routing-reply.ts'
 
 /** GET /schedules (each with its next and last fire), POST /schedules/:name/run (fire now). */
-export function scheduleRoutes(deps: AdminDeps): Hono {
-  const api = new Hono()
+export function scheduleRoutes(deps: AdminDeps): OpenAPIHono {
+  const api = adminApi()
   const secrets = () => adminSecretValues(deps.getRuleSet())
 
-  api.get('/schedules', async (c) => {
+  api.openapi(listSchedulesRoute, async (c) => {
     const schedules = scheduleSources(deps.getRuleSet())
     const state = await deps.schedules.read([...schedules.keys()])
     const now = new Date()
@@ -27,8 +28,8 @@ export function scheduleRoutes(deps: AdminDeps): Hono {
     return reply(c, { schedules: items }, secrets())
   })
 
-  api.post('/schedules/:name/run', async (c) => {
-    const name = c.req.param('name')
+  api.openapi(runScheduleRoute, async (c) => {
+    const { name } = c.req.valid('param')
     if (!scheduleSources(deps.getRuleSet()).has(name)) {
       return problem(c, 404, 'NOT_FOUND', `no schedule ${name} in the rules`)
     }

@@ -1,5 +1,6 @@
-import { Hono } from 'hono'
-import { problem, reply } from './admin-reply.ts'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import { listTargetsRoute, pauseTargetRoute, resumeTargetRoute } from './admin-control-definitions.ts'
+import { adminApi, problem, reply } from './admin-reply.ts'
 import type { AdminDeps } from './admin-deps.ts'
 import { adminSecretValues } from '../secret-masking.ts'
 
@@ -7,11 +8,11 @@ import { adminSecretValues } from '../secret-masking.ts'
  * Targets with their flow-control settings and state, and pausing or resuming one by hand. A
  * paused target is not a hookyard fault: /readyz stays ready.
  */
-export function targetRoutes(deps: AdminDeps): Hono {
-  const api = new Hono()
+export function targetRoutes(deps: AdminDeps): OpenAPIHono {
+  const api = adminApi()
   const secrets = () => adminSecretValues(deps.getRuleSet())
 
-  api.get('/targets', async (c) => {
+  api.openapi(listTargetsRoute, async (c) => {
     const targets = [...deps.getRuleSet().targets.values()]
     const states = await Promise.all(targets.map((t) => deps.flow.state(t.name)))
     const items = targets.map((t, i) => {
@@ -23,7 +24,7 @@ export function targetRoutes(deps: AdminDeps): Hono {
         concurrency: t.flow.concurrency,
         supersede: t.flow.supersede,
         circuit: t.flow.circuit && { failures: t.flow.circuit.failures, pause_ms: t.flow.circuit.pauseMs },
-        state: s.paused ? 'paused' : 'active',
+        state: s.paused ? ('paused' as const) : ('active' as const),
         paused: s.paused,
         paused_by_hand: s.manual,
         paused_until: s.until === null ? null : new Date(s.until).toISOString(),
@@ -35,9 +36,9 @@ export function targetRoutes(deps: AdminDeps): Hono {
     return reply(c, { items }, secrets())
   })
 
-  for (const action of ['pause', 'resume'] as const) {
-    api.post(`/targets/:name/${action}`, async (c) => {
-      const name = c.req.param('name')
+  for (const [action, route] of [['pause', pauseTargetRoute], ['resume', resumeTargetRoute]] as const) {
+    api.openapi(route, async (c) => {
+      const { name } = c.req.valid('param')
       if (!deps.getRuleSet().targets.has(name)) {
         return problem(c, 404, 'NOT_FOUND', `no target ${name} in the rules`)
       }
@@ -50,7 +51,7 @@ export function targetRoutes(deps: AdminDeps): Hono {
             : { type: 'target_resumed', target: name, message: `${name} was resumed by hand: deliveries resume` }
         )
       }
-      return reply(c, { target: name, state: action === 'pause' ? 'paused' : 'active', changed }, secrets())
+      return reply(c, { target: name, state: action === 'pause' ? ('paused' as const) : ('active' as const), changed }, secrets())
     })
   }
 

@@ -1,11 +1,12 @@
 import type { EventHead } from '../delivery-log/query-events.ts'
 import type { DeliveryRecord, DeliveryStatus, EventRecord } from '../delivery-log/records.ts'
+import type { RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import { maskHeaderNames } from '../secret-masking.ts'
 import { bodyExcerpt } from './body-excerpt.ts'
 
 export interface EventSummary extends Pick<EventRecord, 'id' | 'source' | 'type' | 'event' | 'delivery' | 'received_at' | 'rules_version' | 'rerun_of'> {
-  routes: { route: string; status: string; reason?: string }[]
+  routes: Pick<RouteOutcome, 'route' | 'status' | 'reason'>[]
   deliveries: Record<'total' | DeliveryStatus, number>
 }
 

@@ -1,9 +1,13 @@
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
-import { describeRouting } from './routing-reply.ts'
+import { describeRouting, type RoutingReplyBody } from './routing-reply.ts'
+
+/** A re-run of a ping: nothing was stored or queued. */
+export type PingRerunBody = { event: null; rerun_of: string; deliveries: []; reason: string }
 
 export type RerunResult =
-  | { status: 200 | 202; body: Record<string, unknown> }
+  | { status: 200; body: RoutingReplyBody<{ rerun_of: string }> | PingRerunBody }
+  | { status: 202; body: RoutingReplyBody<{ rerun_of: string }> }
   | { status: 404 | 409; body: { error: { code: string; message: string } } }
 
 /**

@@ -13,7 +13,7 @@ export interface ReplayerOptions {
 }
 
 export type ReplayResult =
-  | { ok: true; delivery: DeliveryRecord }
+  | { ok: true; delivery: DeliveryRecord & { replay_of: string } }
   | { ok: false; code: 'NOT_FOUND' | 'NO_REQUEST' | 'TARGET_UNKNOWN'; message: string }
 
 export interface Replayer {
@@ -51,7 +51,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
       const id = `${original.id}-r${n}`
       const now = new Date().toISOString()
       const request = withDeliveryHeader(original.request, id)
-      const record: DeliveryRecord = {
+      const record: DeliveryRecord & { replay_of: string } = {
         id,
         event: original.event,
         route: original.route,
