@@ -1,4 +1,6 @@
-// `npm run build`, and `prepare` (npm install / npm ci in a clone). Two steps:
+// `npm run build`, `prestart` (npm start in a clone) and `prepack` (npm pack and npm publish, so a
+// package always ships a fresh dist/). Not `prepare`: npm lists that as an install script of the
+// package and warns on every install of it, though this file is not shipped. Two steps:
 //  1. tsc compiles src/ into dist/ (JS, declarations, source maps): the package's modules.
 //  2. esbuild bundles the CLI from that output into dist/bundle/ (one chunk per command, split
 //     where commands share code), which is what bin/hookyard.js runs. Loading a few chunks
