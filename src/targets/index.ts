@@ -1,9 +1,13 @@
 import { azurePipelinesPreset } from './azure-pipelines.ts'
+import { bitbucketStatusPreset } from './bitbucket-status.ts'
 import { bitrisePreset } from './bitrise.ts'
 import { buildkitePreset } from './buildkite.ts'
 import { buildmasterPreset } from './buildmaster.ts'
 import { circleciPreset } from './circleci.ts'
+import { giteaStatusPreset } from './gitea-status.ts'
 import { githubActionsPreset } from './github-actions.ts'
+import { githubStatusPreset } from './github-status.ts'
+import { gitlabStatusPreset } from './gitlab-status.ts'
 import { gitlabPreset } from './gitlab.ts'
 import { httpPreset } from './http.ts'
 import { jenkinsPreset } from './jenkins.ts'
@@ -26,4 +30,8 @@ export const targetPresets: ReadonlyMap<string, TargetPreset> = new Map<string, 
   ['circleci', circleciPreset],
   ['azure-pipelines', azurePipelinesPreset],
   ['teamcity', teamcityPreset],
+  ['github-status', githubStatusPreset],
+  ['gitlab-status', gitlabStatusPreset],
+  ['bitbucket-status', bitbucketStatusPreset],
+  ['gitea-status', giteaStatusPreset],
 ])

@@ -40,6 +40,11 @@ export interface TargetPreset<Options extends Record<string, unknown> = Record<s
   /** cooldown applied when the target declares none (myget: 5m) */
   readonly defaultCooldownMs: number
   /**
+   * A reporter posts commit statuses (github-status, ...): a route names it in `report_to`, never
+   * in `to`, and its `buildRequest` takes a CommitStatus (commit-status.ts) that hookyard builds.
+   */
+  readonly reporter?: true
+  /**
    * Turns the route's mapped value into the exact request for this CI system.
    * @throws MappingError naming the missing or invalid field when `mapped` does not satisfy the preset
    */

@@ -4,7 +4,7 @@ import { targetPresets } from '../../../src/targets/index.ts'
 
 describe('targetPresets', () => {
   it('registers every preset of the contract under its own type', () => {
-    expect([...targetPresets.keys()]).toEqual(['buildmaster', 'bitrise', 'gitlab', 'travis', 'myget', 'http', 'jenkins', 'github-actions', 'buildkite', 'circleci', 'azure-pipelines', 'teamcity'])
+    expect([...targetPresets.keys()]).toEqual(['buildmaster', 'bitrise', 'gitlab', 'travis', 'myget', 'http', 'jenkins', 'github-actions', 'buildkite', 'circleci', 'azure-pipelines', 'teamcity', 'github-status', 'gitlab-status', 'bitbucket-status', 'gitea-status'])
     for (const [name, preset] of targetPresets) {
       expect(preset.type).toBe(name)
     }
