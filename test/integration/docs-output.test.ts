@@ -154,6 +154,9 @@ describe('the scale-out commands of docs/scaling.md', () => {
         expect(p.output(), p.line).toContain(`"role":"${p.role}"`)
         expect(p.output(), p.line).toContain('"msg":"hookyard listening"')
       }
+      // serve takes over SIGINT just after it logs "hookyard listening"; a Ctrl-C in that instant
+      // would end it the default way, so give it a moment as a person at the keyboard would
+      await new Promise((resolve) => setTimeout(resolve, 1000))
     } finally {
       for (const p of started.reverse()) {
         if (p.child.pid !== undefined && p.child.exitCode === null && p.child.signalCode === null) process.kill(-p.child.pid, 'SIGINT')
