@@ -81,7 +81,7 @@ export function buildRuleSet(files: readonly RuleFile[], options: BuildRuleSetOp
   const routes: RouteDefinition[] = []
   for (const file of parsed) {
     for (const [i, item] of file.routes.entries()) {
-      const def = validateRoute(item, i + 1, names, ctx)
+      const def = validateRoute(item, i + 1, names, ctx, { sources, targets })
       if (def !== null) {
         routes.push(def)
       }

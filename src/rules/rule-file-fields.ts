@@ -71,6 +71,22 @@ export const routeFields = {
   when: expression.optional().describe('JSONata filter over the envelope: the route fires when it is true'),
   map: expression.optional().describe("JSONata producing the target's input (default: the preset's map)"),
   to: nameList.describe('the target, or a list of targets, to deliver to'),
+  report_to: z
+    .array(
+      z.union([
+        z.string().min(1),
+        z
+          .object({
+            target: z.string().min(1).describe('the reporter target'),
+            repository: expression.optional().describe("JSONata: the commit's repository (default: the pull request's, else the pushed one)"),
+            sha: expression.optional().describe("JSONata: the commit id (default: the pull request's head, else the pushed commit)"),
+          })
+          .strict(),
+      ])
+    )
+    .min(1)
+    .meta({ id: 'report_to', description: 'reporter targets (github-status, gitlab-status, bitbucket-status, gitea-status) that post the commit status of each delivery' })
+    .optional(),
 }
 
 /** The top-level keys of a rule file. */

@@ -59,7 +59,18 @@ export interface RouteDefinition {
   /** null = each preset's default map */
   map: CompiledExpression | null
   to: string[]
+  /** reporter targets that post the commit status of each delivery of the route (`report_to`) */
+  reportTo: ReportToDefinition[]
   origin: Origin
+}
+
+/** One `report_to` entry: a reporter target and, when the envelope does not name it, the commit. */
+export interface ReportToDefinition {
+  target: string
+  /** JSONata over the envelope; null = the pull request's repository, else the pushed one */
+  repository: CompiledExpression | null
+  /** JSONata over the envelope; null = the pull request's head commit, else the pushed one */
+  sha: CompiledExpression | null
 }
 
 /** One `notify:` entry: where alerts go and which ones. */

@@ -2,8 +2,9 @@ import { isMap, isSeq } from 'yaml'
 import { compileRuleExpression, type ExpressionScope } from './compile-rule-expression.ts'
 import type { NameRegistry } from './name-registry.ts'
 import type { RouteItem } from './parse-rule-file.ts'
+import { readReportTo } from './read-report-to.ts'
 import { routeFields } from './rule-file-fields.ts'
-import type { RouteDefinition } from './types.ts'
+import type { RouteDefinition, SourceDefinition, TargetDefinition } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, resolveNode, stringValue, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
@@ -21,11 +22,17 @@ export interface RouteNames {
   complete: boolean
 }
 
+/** The sources and targets that validated, for checks that need their types. */
+export interface DefinedNames {
+  sources: ReadonlyMap<string, SourceDefinition>
+  targets: ReadonlyMap<string, TargetDefinition>
+}
+
 /**
  * Validates one `routes:` item against every declared source and target (of all files).
  * `position` (1-based, in its file) names the route in messages when it has no usable name.
  */
-export function validateRoute(item: RouteItem, position: number, names: RouteNames, ctx: ValidationContext): RouteDefinition | null {
+export function validateRoute(item: RouteItem, position: number, names: RouteNames, ctx: ValidationContext, defined?: DefinedNames): RouteDefinition | null {
   const { problems } = ctx
   const before = problems.size
   if (!isMap(item.node)) {
@@ -52,6 +59,19 @@ export function validateRoute(item: RouteItem, position: number, names: RouteNam
   }
   const sources = readReferences(byKey.get('source'), 'source', names.sources, names.complete, item, prefix, ctx)
   const to = readReferences(byKey.get('to'), 'target', names.targets, names.complete, item, prefix, ctx)
+  for (const name of to) {
+    const target = defined?.targets.get(name)
+    if (target?.preset.reporter === true) {
+      const at = nodeOrigin(item.loc, byKey.get('to')?.value ?? null, item.origin)
+      ctx.problems.add(at, `${prefix}: target ${name} is a reporter (${target.type}): it posts commit statuses, so name it in report_to: [${name}], not in to:`)
+    }
+  }
+  const reportTo = readReportTo(byKey.get('report_to'), item, scope, {
+    targetNames: names.targets,
+    complete: names.complete,
+    targets: defined?.targets ?? new Map(),
+    sources: sources.flatMap((n) => defined?.sources.get(n) ?? []),
+  }, ctx)
   const whenEntry = byKey.get('when')
   const mapEntry = byKey.get('map')
   const when = whenEntry === undefined ? null : compileRuleExpression(whenEntry, scope, ctx)
@@ -59,7 +79,7 @@ export function validateRoute(item: RouteItem, position: number, names: RouteNam
   if (problems.size !== before || name === undefined) {
     return null
   }
-  return { name, sources, when, map, to, origin: item.origin }
+  return { name, sources, when, map, to, reportTo, origin: item.origin }
 }
 
 /** `source:` / `to:`: one name or a non-empty list of names, each declared in some file. */

@@ -80,6 +80,7 @@ function changePush(body: unknown, change: unknown): PushView {
 /** Bitbucket Server / Data Center: `X-Hub-Signature: sha256=<hex>` (`sha1=` on older servers). */
 export const bitbucketServerSource: SourceType = {
   type: 'bitbucket-server',
+  commits: true,
   optionsSchema: baseOptionsSchema,
 
   verify(req, source) {

@@ -61,6 +61,7 @@ function changePush(body: unknown, change: unknown): PushView {
 /** Bitbucket Cloud: `X-Hub-Signature: sha256=<hex>` over the raw body (SHA-256 only). */
 export const bitbucketSource: SourceType = {
   type: 'bitbucket',
+  commits: true,
   optionsSchema: baseOptionsSchema,
 
   verify(req, source) {

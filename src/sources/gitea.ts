@@ -30,6 +30,7 @@ function signedBytes(req: InboundRequest): Buffer | string {
 /** Gitea, Forgejo and Gogs: bare lowercase hex HMAC-SHA256 in `X-Gitea-Signature` (or siblings). */
 export const giteaSource: SourceType = {
   type: 'gitea',
+  commits: true,
   optionsSchema: baseOptionsSchema,
 
   verify(req, source) {

@@ -35,6 +35,7 @@ export type GitHubRedeliverOptions = z.infer<typeof redeliverOptions>
  */
 export const githubSource: SourceType = {
   type: 'github',
+  commits: true,
   optionsSchema: githubOptionsSchema,
   secretOptions: ['redeliver.token'],
 

@@ -60,6 +60,7 @@ const gitlabOptionsSchema = z
  */
 export const gitlabSource: SourceType = {
   type: 'gitlab',
+  commits: true,
   optionsSchema: gitlabOptionsSchema,
   // a signing token is a Standard Webhooks key; a plain token is compared as text
   secretProblem: (secret, options) => (options['auth'] === 'signing-token' ? signingKeyProblem(secret) : null),

@@ -59,6 +59,11 @@ export interface SourceType {
   /** fires on its own (a schedule): no secret, no webhooks; the pipeline builds its request */
   readonly scheduled?: true
   /**
+   * Its envelopes name a commit (`push.sha`, `pull_request.source.sha`) and its repository, so a
+   * route may report a commit status without saying which commit (`report_to`).
+   */
+  readonly commits?: true
+  /**
    * `receivedAt` (default: now) is for schemes that sign a timestamp and refuse stale ones
    * (standard-webhooks).
    * @throws VerificationError when authenticity cannot be established

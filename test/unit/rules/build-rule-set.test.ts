@@ -218,7 +218,7 @@ routes:
       `rules/test.yaml:12:3 invalid target name "bad name": use letters, digits, '_', '.' and '-', starting with a letter or digit (names appear in URLs and Redis keys)`,
       'rules/test.yaml:17:11 duplicate route name r (first defined at rules/test.yaml:14)',
       'rules/test.yaml:18:13 route r: source must name at least one source',
-      'rules/test.yaml:20:5 route r: unknown key "description" (expected name, source, when, map, to)',
+      'rules/test.yaml:20:5 route r: unknown key "description" (expected name, source, when, map, to, report_to)',
       'rules/test.yaml:21:5 route #3: missing name (a unique route name is required)',
       'rules/test.yaml:21:5 route #3: missing to: the target or list of targets to deliver to',
       'rules/test.yaml:22:5 route #4: expected a mapping (name, source, when, map, to), got the string "just a string"',

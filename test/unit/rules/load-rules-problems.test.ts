@@ -4,7 +4,7 @@ import { loadRules } from '../../../src/rules/load-rules.ts'
 import { at, fixture, problemLines } from './helpers.ts'
 
 const SOURCE_TYPES = 'bitbucket, bitbucket-server, docker-hub, generic, gitea, github, gitlab, harbor, nexus, npm, proget, schedule, standard-webhooks'
-const PRESETS = 'azure-pipelines, bitrise, buildkite, buildmaster, circleci, github-actions, gitlab, http, jenkins, myget, teamcity, travis'
+const PRESETS = 'azure-pipelines, bitbucket-status, bitrise, buildkite, buildmaster, circleci, gitea-status, github-actions, github-status, gitlab, gitlab-status, http, jenkins, myget, teamcity, travis'
 const DURATION_HINT = 'use a number of milliseconds or a number with a unit: 500ms, 10s, 5m, 1h, 1d (parts may combine: 1h30m)'
 
 describe('loadRules problems (file:line:col message)', () => {
