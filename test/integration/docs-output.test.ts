@@ -128,8 +128,8 @@ describe('the scale-out commands of docs/scaling.md', () => {
     .map((l) => l.replace(/#.*$/, '').trim())
     .filter((l) => l !== '')
 
-  it('are two npx hookyard serve lines', () => {
-    expect(lines).toEqual([expect.stringMatching(/^npx hookyard serve --role ingest /), expect.stringMatching(/^npx hookyard serve --role worker /)])
+  it('are a build and two npx hookyard serve lines', () => {
+    expect(lines).toEqual(['npm run build', expect.stringMatching(/^npx hookyard serve --role ingest /), expect.stringMatching(/^npx hookyard serve --role worker /)])
   })
 
   // As written, from the repository root, without REDIS_URL: the two share the folder's embedded
@@ -137,7 +137,8 @@ describe('the scale-out commands of docs/scaling.md', () => {
   // package of that name. Ctrl-C in a terminal signals the whole process group, so does the test.
   it('start side by side in one folder, listen, and stop on Ctrl-C', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hookyard-docs-data-'))
-    const started = lines.map((line) => {
+    // the build line is what the suite's global setup did before any test
+    const started = lines.slice(1).map((line) => {
       const [npx = '', ...args] = line.replace(/--port \d+/, '--port 0').split(/\s+/)
       const env: Record<string, string | undefined> = { ...process.env, HOOKYARD_DATA_DIR: dataDir, HOST: '127.0.0.1' }
       delete env['REDIS_URL']
