@@ -20,6 +20,7 @@ import { createMemoryWatch, warnIfEvicting } from './redis-memory.ts'
 import { createCooldownStore } from './queue/cooldown-store.ts'
 import { createFlowStore } from './queue/flow-store.ts'
 import { createNotifier, type Notifier } from './queue/notifier.ts'
+import { createStatusReporter } from './queue/status-reporter.ts'
 import { startInboxPump } from './queue/inbox-pump.ts'
 import { createDeliveryQueue, type DeliveryQueue } from './queue/delivery-queue.ts'
 import { createDeliveryWorker } from './queue/delivery-worker.ts'
@@ -235,6 +236,15 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
           const preset = ruleSet.targets.get(target)?.preset
           return preset?.readBuildReference && ((response) => preset.readBuildReference?.(response))
         },
+        statusReporter: createStatusReporter({
+          queue: workerQueue,
+          log: createDeliveryLog(workerRedis, keys, config.retentionMs),
+          getRuleSet: () => ruleSet,
+          publicUrl: config.publicUrl,
+          userAgent,
+          retentionMs: config.retentionMs,
+          logger: logger.child({ component: 'status' }),
+        }),
       })
     : null
 

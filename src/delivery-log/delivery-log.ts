@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
-import { APPEND_DELIVERY, NEXT_REPLAY, RECORD_ATTEMPT } from './log-scripts.ts'
+import { APPEND_DELIVERY, MARK_SUPERSEDED, NEXT_REPLAY, RECORD_ATTEMPT } from './log-scripts.ts'
 import { RAW_BODY_FIELD, deserialize, fieldPairs, serialize } from './record-codec.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
@@ -12,6 +12,8 @@ export interface DeliveryLog {
   addDelivery(record: DeliveryRecord): Promise<void>
   /** 1, 2, ... for each replay of a delivery; null when the delivery is not (or no longer) stored. */
   nextReplayNumber(deliveryId: string): Promise<number | null>
+  /** Records that a delivery was dropped unsent because `by` replaced it (a commit status overtaken by a later one). */
+  markSuperseded(deliveryId: string, by: string): Promise<void>
   getEvent(id: string): Promise<EventRecord | null>
   getDelivery(id: string): Promise<DeliveryRecord | null>
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>
@@ -40,6 +42,11 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
     async nextReplayNumber(deliveryId) {
       const n = (await redis.eval(NEXT_REPLAY, 1, keys.delivery(deliveryId))) as number | null
       return n === null ? null : Number(n)
+    },
+
+    async markSuperseded(deliveryId, by) {
+      const fields = fieldPairs({ status: 'superseded', superseded_by: by, updated_at: new Date().toISOString() })
+      await redis.eval(MARK_SUPERSEDED, 1, keys.delivery(deliveryId), ...fields)
     },
 
     async recordAttempt(deliveryId, attempt, status, error, build) {

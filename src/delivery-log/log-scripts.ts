@@ -70,6 +70,12 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 return redis.call('HINCRBY', KEYS[1], 'replays', 1)
 `
 
+/** Sets a delivery's fields only while it is stored (never recreates an expired one). KEYS: delivery. ARGV: field/value pairs. */
+export const MARK_SUPERSEDED = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSET', KEYS[1], unpack(ARGV))
+`
+
 /**
  * One attempt: appended to the delivery's attempt list, and the delivery's status fields updated.
  * KEYS: attempts list, delivery. ARGV: attempt JSON, retention ms, field/value pairs.

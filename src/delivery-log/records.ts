@@ -1,5 +1,6 @@
 import type { RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
+import type { CommitReport } from '../targets/commit-status.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 /**
@@ -68,6 +69,8 @@ export interface DeliveryRecord {
   replay_of?: string
   /** how many replays were made of this delivery (a counter, HINCRBY) */
   replays?: number
+  /** the commits whose status this delivery's outcome is posted to (a route's `report_to`) */
+  report_to?: CommitReport[]
   /** the build the target said it started, read from the answer of the delivered attempt */
   build?: BuildReference
 }

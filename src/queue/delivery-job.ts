@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../rules/types.ts'
+import type { CommitReport } from '../targets/commit-status.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 
 export const DELIVERY_QUEUE = 'deliveries'
@@ -28,6 +29,12 @@ export interface DeliveryJobData extends JobBase {
   event: string
   route: string
   request: OutboundRequest
+  /** a trigger of a route with `report_to`: where its outcome is posted as a commit status */
+  reports?: CommitReport[]
+  /** a commit status post: skipped once any of these deliveries exists (a later status of the commit) */
+  obsoleteWhen?: string[]
+  /** a commit status post: waits while any of these jobs (an earlier status of the commit) is being sent */
+  after?: string[]
 }
 
 /** "Look at this cooldown key": whatever delivery is latest when the window opens fires. */

@@ -21,8 +21,11 @@ import {
 } from './delivery-job.ts'
 import type { FlowStore } from './flow-store.ts'
 import type { Notifier } from './notifier.ts'
+import type { ReportedTrigger, StatusReporter } from './status-reporter.ts'
 
 const LOCK_MARGIN_MS = 5_000
+/** How often a commit status waiting for an earlier one in flight looks again. */
+const AFTER_POLL_MS = 200
 /** A parked delivery looks again at least this often (a pause lifted by hand, a lost wake-up). */
 const PARK_MAX_MS = 5_000
 
@@ -60,6 +63,8 @@ export interface DeliveryWorkerOptions {
   signRequest?: AttemptDeps['signRequest']
   /** the current rules' reader of the build a target's answer names (see AttemptDeps) */
   buildReader?: AttemptDeps['buildReader']
+  /** posts commit statuses for routes with `report_to`; absent: none are posted */
+  statusReporter?: StatusReporter | undefined
 }
 
 /** Which delivery an attempt is for, for flow control and alerts. */
@@ -175,8 +180,40 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
     }
   }
 
+  /**
+   * After a trigger's attempt: when no retry follows, its outcome goes to the commits it reports
+   * to. Awaited only for queueing the status posts, which never throw: a status never fails or
+   * delays the trigger's own retries.
+   */
+  const reportOutcome = async (trigger: Omit<ReportedTrigger, 'reports'>, reports: ReportedTrigger['reports'] | undefined, result: AttemptResultRecord, last: boolean): Promise<void> => {
+    const { verdict, record } = result
+    if (!options.statusReporter || !reports || reports.length === 0 || (verdict.decision === 'retry' && !last)) {
+      return
+    }
+    await options.statusReporter.finished(
+      { ...trigger, reports },
+      { delivered: verdict.decision === 'delivered', reason: record.reason, status: record.status, build: result.build }
+    )
+  }
+
+  const anyActive = async (jobIds: readonly string[]): Promise<boolean> => {
+    for (const id of jobIds) {
+      if ((await queue.getJobState(id)) === 'active') return true
+    }
+    return false
+  }
+
   const deliver = async (job: Job<DeliveryJobData>, token: string | undefined, signal?: AbortSignal): Promise<void> => {
     const d = job.data
+    // a commit status that a later status of the same commit overtook (while it waited for a retry) must not be sent
+    if (d.obsoleteWhen && options.statusReporter && (await options.statusReporter.overtaken(d.id, d.obsoleteWhen))) {
+      return
+    }
+    // ...and a later one waits until an earlier one in flight has arrived, so the host keeps the later
+    if (d.after && (await anyActive(d.after))) {
+      await job.moveToDelayed(Date.now() + AFTER_POLL_MS, token)
+      throw new DelayedError()
+    }
     const { probe } = await admit(job, token, d.target)
     const attempt = job.attemptsMade + 1
     const last = attempt >= (job.opts.attempts ?? 1)
@@ -191,6 +228,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
     } finally {
       await settle(s, job, probe, result, last)
     }
+    await reportOutcome({ deliveryId: d.id, eventId: d.event, route: d.route, target: d.target }, d.reports, result, last)
     throwForVerdict(result.verdict)
   }
 
@@ -243,6 +281,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
       const next = await queue.getDeduplicationJobId(cooldownDedupId(d.keyHash))
       if (next) await promote([next])
     }
+    await reportOutcome({ deliveryId: record.id, eventId: record.event, route: record.route, target: record.target }, record.report_to, result, last)
     throwForVerdict(verdict)
   }
 

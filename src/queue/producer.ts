@@ -48,7 +48,11 @@ function toInboxJob(p: PlannedDelivery, event: NewEventRecord, ruleSet: RuleSet)
   }
   const base = { target: target.name, timeoutMs: target.timeoutMs, retry: target.retry }
   if (p.cooldownKey === null) {
-    return [{ kind: 'deliver', attempts: target.retry.attempts, data: { ...base, id: p.id, event: event.id, route: p.route, request: p.request } }]
+    const status = {
+      ...(p.reports === undefined ? {} : { reports: p.reports }),
+      ...(p.obsoleteWhen === undefined ? {} : { obsoleteWhen: p.obsoleteWhen }),
+    }
+    return [{ kind: 'deliver', attempts: target.retry.attempts, data: { ...base, id: p.id, event: event.id, route: p.route, request: p.request, ...status } }]
   }
   return [
     {
@@ -83,5 +87,6 @@ function toRecord(p: PlannedDelivery, event: NewEventRecord, ruleSet: RuleSet): 
     request: p.request,
     error: p.error,
     cooldown_key: p.cooldownKey,
+    ...(p.reports === undefined ? {} : { report_to: p.reports }),
   }
 }

@@ -4,7 +4,9 @@ import { compileExpression, type CompiledExpression } from '../mapping/compile-e
 import type { RouteDefinition, RuleSet, TargetDefinition } from '../rules/types.ts'
 import { explainWhen, isTruthy } from './explain-when.ts'
 import { JSONATA_FUNCTIONS } from '../mapping/find-unknown-functions.ts'
+import type { CommitReport } from '../targets/commit-status.ts'
 import type { OutboundRequest } from '../targets/types.ts'
+import { buildStatusRequest, finalStatusIds, queuedDescription, resolveCommit, statusContext, statusDeliveryId } from './commit-status-posts.ts'
 
 /** Per-route result of routing one event: the explain trace. */
 export interface RouteOutcome {
@@ -24,6 +26,10 @@ export interface PlannedDelivery {
   request: OutboundRequest | null
   error: string | null
   cooldownKey: string | null
+  /** a trigger of a route with `report_to`: the commits whose status its outcome is posted to */
+  reports?: CommitReport[]
+  /** a status post: the deliveries whose existence makes it obsolete (a later status of the same commit) */
+  obsoleteWhen?: string[]
 }
 
 export interface RoutingResult {
@@ -49,12 +55,15 @@ export async function planDeliveries(options: PlanOptions): Promise<RoutingResul
   const routes = first ? (ruleSet.routesBySource.get(first.source) ?? []) : []
   const outcomes: RouteOutcome[] = []
   const deliveries: PlannedDelivery[] = []
+  let triggers = 0
   for (const route of routes) {
     const perEnvelope: RouteOutcome[] = []
     for (const envelope of envelopes) {
-      const outcome = await runRoute(route, envelope, ruleSet, (target, request, error, cooldownKey) => {
-        const id = `${eventId}-${deliveries.length + 1}`
-        deliveries.push({ id, route: route.name, target, request: request && withStandardHeaders(request, id, userAgent), error, cooldownKey })
+      const outcome = await runRoute(route, envelope, ruleSet, (target, request, error, cooldownKey, extra = {}) => {
+        // status posts take ids of their own (see statusDeliveryId): triggers keep numbering 1, 2, ...
+        const id = extra.id ?? `${eventId}-${++triggers}`
+        deliveries.push({ id, route: route.name, target, request: request && withStandardHeaders(request, id, userAgent), error, cooldownKey, ...extra })
+        return id
       })
       perEnvelope.push(outcome)
     }
@@ -63,7 +72,13 @@ export async function planDeliveries(options: PlanOptions): Promise<RoutingResul
   return { routes: outcomes, deliveries }
 }
 
-type Emit = (target: string, request: OutboundRequest | null, error: string | null, cooldownKey: string | null) => void
+type Emit = (
+  target: string,
+  request: OutboundRequest | null,
+  error: string | null,
+  cooldownKey: string | null,
+  extra?: { id?: string; reports?: CommitReport[]; obsoleteWhen?: string[] }
+) => string
 
 async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: RuleSet, emit: Emit): Promise<RouteOutcome> {
   try {
@@ -79,18 +94,57 @@ async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: Rul
       }
       const mapped = route.map ? routeMapped : await defaultMap(target).evaluate(envelope)
       const cooldownKey = await resolveCooldownKey(target, envelope)
+      const reports = await commitReports(route, target, envelope, ruleSet)
+      const extra = reports.length > 0 ? { reports } : {}
+      let request: OutboundRequest | null = null
+      let error: string | null = null
       try {
-        emit(target.name, target.preset.buildRequest(mapped, target.options), null, cooldownKey)
+        request = target.preset.buildRequest(mapped, target.options)
       } catch (err) {
         if (!(err instanceof HookyardError)) {
           throw err
         }
-        emit(target.name, null, `route ${route.name}, target ${target.name}: ${err.message}`, cooldownKey)
+        error = `route ${route.name}, target ${target.name}: ${err.message}`
       }
+      const id = emit(target.name, request, error, cooldownKey, extra)
+      emitFirstStatus(id, target, reports, error, ruleSet, emit)
     }
     return { route: route.name, status: 'matched' }
   } catch (err) {
     return { route: route.name, status: 'error', reason: describeFailure(route, err), error: describeError(err) }
+  }
+}
+
+/** The commits a trigger of this route reports to: one per `report_to` entry that finds a commit in the envelope. */
+async function commitReports(route: RouteDefinition, target: TargetDefinition, envelope: Envelope, ruleSet: RuleSet): Promise<CommitReport[]> {
+  const reports: CommitReport[] = []
+  for (const entry of route.reportTo) {
+    const reporter = ruleSet.targets.get(entry.target)
+    const commit = reporter && (await resolveCommit(entry, envelope))
+    if (reporter && commit) {
+      reports.push({ target: reporter.name, ...commit, context: statusContext(reporter, route, target.name) })
+    }
+  }
+  return reports
+}
+
+/**
+ * The first status of each commit, stored and queued with the trigger itself: `pending` (saying
+ * when a cooldown holds it), or `error` when the trigger could not be built and will never go.
+ */
+function emitFirstStatus(triggerId: string, target: TargetDefinition, reports: readonly CommitReport[], error: string | null, ruleSet: RuleSet, emit: Emit): void {
+  for (const report of reports) {
+    const reporter = ruleSet.targets.get(report.target)
+    if (!reporter) {
+      continue
+    }
+    const phase = error === null ? 'pending' : 'error'
+    const description = error === null ? queuedDescription(target) : `Not triggered: ${error}`
+    const built = buildStatusRequest(reporter, report, { state: phase, description, targetUrl: null })
+    emit(reporter.name, built.request, built.error, null, {
+      id: statusDeliveryId(triggerId, reporter.name, phase),
+      ...(phase === 'pending' ? { obsoleteWhen: finalStatusIds(triggerId, reporter.name) } : {}),
+    })
   }
 }
 
@@ -122,7 +176,8 @@ function defaultMap(target: TargetDefinition): CompiledExpression {
   return compiled
 }
 
-function withStandardHeaders(request: OutboundRequest, deliveryId: string, userAgent: string): OutboundRequest {
+/** Every request hookyard sends names itself and the delivery it belongs to. */
+export function withStandardHeaders(request: OutboundRequest, deliveryId: string, userAgent: string): OutboundRequest {
   return { ...request, headers: { ...request.headers, 'User-Agent': userAgent, 'X-Hookyard-Delivery': deliveryId } }
 }
 
