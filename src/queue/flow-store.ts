@@ -124,24 +124,27 @@ if ARGV[2] == '1' then
     redis.call('DEL', KEYS[1])
     return {'resumed', 0}
   end
-  if not state then redis.call('DEL', KEYS[1]) end
+  -- a success ends the row of failures; a pause already in place stays until its probe or a resume
+  if state then redis.call('HDEL', KEYS[1], 'failures') else redis.call('DEL', KEYS[1]) end
   return {'', 0}
 end
 local threshold = tonumber(ARGV[4])
 local now = tonumber(ARGV[3])
 local retryAfter = tonumber(ARGV[6])
+if not state and threshold <= 0 then return {'', 0} end
+-- every failed attempt is counted, also one that ends while the target is paused (a failed probe,
+-- an attempt already in flight when the breaker opened): the count is the failures in a row
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+-- a pause by hand lasts until resumed: its key keeps no expiry
+if redis.call('HGET', KEYS[1], 'manual') ~= '1' then redis.call('PEXPIRE', KEYS[1], ARGV[8]) end
 if isProbe then
   local pause = math.min(tonumber(redis.call('HGET', KEYS[1], 'pause') or ARGV[5]) * 2, tonumber(ARGV[7]))
   pause = math.max(pause, retryAfter)
   redis.call('HSET', KEYS[1], 'state', 'open', 'until', now + pause, 'pause', pause)
   redis.call('HDEL', KEYS[1], 'probe', 'probe_until')
-  redis.call('PEXPIRE', KEYS[1], ARGV[8])
   return {'probe_failed', pause}
 end
-if state or threshold <= 0 then return {'', 0} end
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[8])
-if failures < threshold then return {'', 0} end
+if state or failures < threshold then return {'', 0} end
 local pause = math.max(tonumber(ARGV[5]), retryAfter)
 redis.call('HSET', KEYS[1], 'state', 'open', 'until', now + pause, 'pause', pause)
 return {'paused', pause}
