@@ -44,8 +44,8 @@ export function adminApiDocument(): ReturnType<OpenAPIHono['getOpenAPI31Document
       { name: 'deliveries', description: 'outbound requests to targets, one per event, route and target' },
       { name: 'targets', description: 'targets, their flow control and failed deliveries' },
       { name: 'schedules', description: 'cron sources' },
-      { name: 'summary', description: "the dashboard's overview" },
-      { name: 'api', description: 'this reference' },
+      { name: 'overview', description: "what the dashboard's front page shows" },
+      { name: 'reference', description: 'this reference, as an OpenAPI document' },
     ],
   })
 }

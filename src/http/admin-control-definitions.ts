@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { nameParam } from './admin-query.ts'
-import { COMMON_RESPONSES, deliveryStatus, errorBody, json, routingReply } from './admin-schemas.ts'
+import { COMMON_RESPONSES, errorBody, json, routingReply, statusCounts } from './admin-schemas.ts'
 
 /**
  * The admin API's routes besides the delivery log: the summary, targets and their flow control,
@@ -12,7 +12,7 @@ const count = z.number().int().min(0)
 export const summaryRoute = createRoute({
   method: 'get',
   path: '/summary',
-  tags: ['summary'],
+  tags: ['overview'],
   summary: 'Summary',
   description: "What the dashboard's front page shows: the loaded rules, the last day's counts and the queue.",
   responses: {
@@ -26,7 +26,7 @@ export const summaryRoute = createRoute({
           routes: z.array(z.string()),
           counts: z.strictObject({
             events_24h: count,
-            deliveries: z.record(deliveryStatus, count).openapi({ description: "the last day's deliveries by status" }),
+            deliveries: statusCounts.openapi({ description: "the last day's deliveries by status" }),
             deliveries_truncated: z.boolean().openapi({ description: 'true: more deliveries than were counted (the count stops at 10,000)' }),
           }),
           queue: z.record(z.string(), count).openapi({ description: 'queue jobs by state (waiting, active, delayed, failed, completed)' }),
@@ -157,7 +157,7 @@ export const runScheduleRoute = createRoute({
 export const openApiDocumentRoute = createRoute({
   method: 'get',
   path: '/openapi.json',
-  tags: ['api'],
+  tags: ['reference'],
   summary: 'This API reference',
   description: 'The OpenAPI 3.1 document of the admin API, generated from the route definitions.',
   responses: {

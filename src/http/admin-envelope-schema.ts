@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { orNull } from './admin-schemas.ts'
 
 /** The normalized views of an event (src/envelope.ts) as GET /api/events/{id} shows them. */
 
@@ -49,10 +50,10 @@ const packageView = z
 
 export const envelopeSchema = z
   .strictObject({
-    push: pushView.nullable(),
+    push: orNull(pushView),
     pushes: z.array(pushView).openapi({ description: 'a Bitbucket push with several changes has one push per change; `push` is the first' }),
-    pull_request: pullRequestView.nullable(),
-    package: packageView.nullable(),
+    pull_request: orNull(pullRequestView),
+    package: orNull(packageView),
     headers: z.record(z.string(), z.string()),
     query: z.record(z.string(), z.string()),
   })

@@ -10,6 +10,7 @@ import {
   eventSummary,
   inboundRequest,
   json,
+  orNull,
   page,
   routeTrace,
   routingReply,
@@ -34,6 +35,17 @@ export const listEventsRoute = createRoute({
   responses: { 200: json(page(eventSummary, 'EventPage'), 'A page of events'), 400: queryInvalid, ...COMMON_RESPONSES },
 })
 
+// the summary's fields spelled out again rather than extended: the document then shows one whole
+// object, not the summary plus overrides
+const eventDetail = z
+  .strictObject({
+    ...eventSummary.shape,
+    routes: z.array(routeTrace).openapi({ description: "every route of the source: the full explain trace, errors included" }),
+    envelope: orNull(envelopeSchema),
+    request: inboundRequest,
+  })
+  .openapi('EventDetail')
+
 export const getEventRoute = createRoute({
   method: 'get',
   path: '/events/{id}',
@@ -44,7 +56,7 @@ export const getEventRoute = createRoute({
   responses: {
     200: json(
       z.strictObject({
-        event: eventSummary.extend({ routes: z.array(routeTrace), envelope: envelopeSchema.nullable(), request: inboundRequest }),
+        event: eventDetail,
         deliveries: z.array(deliveryView),
       }),
       'The event and its deliveries'

@@ -49,7 +49,7 @@ const isoTime = (bound: string) =>
       return ms
     })
     .optional()
-    .openapi({ description: `${bound} (ISO 8601 time, inclusive)`, example: '2025-03-01T00:00:00Z' })
+    .openapi({ description: `${bound}: an ISO 8601 time (2025-03-01T00:00:00Z), inclusive` })
 
 const cursor = z
   .string()
@@ -73,7 +73,8 @@ const page = {
     .default(String(DEFAULT_LIMIT))
     .transform(Number)
     .pipe(z.number().int().min(1).max(MAX_LIMIT))
-    .openapi({ description: `most items in the page, 1 to ${MAX_LIMIT}` }),
+    // what a client sends: a number in the query string (validated above as its digits)
+    .openapi({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, example: 20, description: `most items in the page, 1 to ${MAX_LIMIT}` }),
   cursor,
 }
 const name = (what: string) => z.string().min(1).optional().openapi({ description: `only ${what}` })
@@ -83,7 +84,10 @@ export const eventQuery = z.object({
   status: z
     .enum(['matched', 'unmatched', 'error'])
     .optional()
-    .openapi({ description: '`matched`: some route matched; `unmatched`: none matched and none failed; `error`: some route failed' }),
+    .openapi({
+      description: '`matched`: some route matched; `unmatched`: none matched and none failed; `error`: some route failed',
+      example: 'unmatched',
+    }),
   ...page,
 })
 
@@ -91,7 +95,7 @@ export const deliveryQuery = z.object({
   source: name("deliveries of this source's events"),
   route: name('deliveries made by this route'),
   target: name('deliveries to this target'),
-  status: deliveryStatus.optional(),
+  status: z.enum(deliveryStatus.options).optional().openapi({ description: 'only deliveries in this status', example: 'failed' }),
   ...page,
 })
 

@@ -7,13 +7,21 @@ import { z } from '@hono/zod-openapi'
  * conformance test (test/integration/openapi-conformance.test.ts) fails on an undocumented field.
  */
 
-const time = z.string().openapi({ format: 'date-time', example: '2025-03-01T12:00:00.000Z' })
+const time = z.string().openapi({ format: 'date-time', description: 'an ISO 8601 time, UTC', example: '2025-03-01T12:00:00.000Z' })
 const count = z.number().int().min(0)
 const stringMap = z.record(z.string(), z.string())
 
 /** A JSON response of a route definition. */
 export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } }
+}
+
+/**
+ * `schema` or null. For a named schema (a $ref in the document) write this instead of
+ * `.nullable()`: the generator drops the null from a nullable $ref in OpenAPI 3.1.
+ */
+export function orNull<T extends z.ZodType>(schema: T) {
+  return z.union([schema, z.null()])
 }
 
 export const errorBody = z
@@ -61,8 +69,7 @@ export const routeTrace = routeOutcome
   })
   .openapi('RouteTrace', { description: "one route's part of the explain trace: whether `when` matched and why not" })
 
-const deliveryCounts = z.strictObject({
-  total: count,
+export const statusCounts = z.strictObject({
   queued: count,
   retrying: count,
   delivered: count,
@@ -70,6 +77,8 @@ const deliveryCounts = z.strictObject({
   coalesced: count,
   superseded: count,
 })
+
+const deliveryCounts = statusCounts.extend({ total: count })
 
 export const eventSummary = z
   .strictObject({
@@ -113,7 +122,7 @@ export const deliveryView = z
     rules_version: z.string(),
     attempts_made: count,
     max_attempts: count,
-    request: requestView.nullable().openapi({ description: 'null when the mapping failed: the delivery failed at once' }),
+    request: orNull(requestView).openapi({ description: 'null when the mapping failed: the delivery failed at once' }),
     error: z.string().nullable(),
     cooldown_key: z.string().nullable(),
     coalesced_into: z.string().optional(),
