@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launchBrowser } from '../helpers/browser.ts'
+import { collectPageErrors, launchBrowser } from '../helpers/browser.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
 import { githubHeaders } from '../helpers/sign.ts'
@@ -69,4 +69,46 @@ routes:
     await expect.poll(() => downTarget.requests.length, { timeout: 10_000 }).toBe(THRESHOLD + 1)
     await expect.poll(down, { timeout: 1_500 }).toMatchObject({ state: 'paused', consecutive_failures: THRESHOLD + 1 })
   })
+
+  async function openDashboard(width: number) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } })
+    const errors = collectPageErrors(page)
+    await page.goto(`${hy.url}/ui#token=${encodeURIComponent(ADMIN_TOKEN)}`)
+    await page.getByTestId('stats').getByTestId('stat-queue').waitFor()
+    return { page, errors }
+  }
+
+  /** The summary cards' top edges, rounded, in card order. */
+  async function cardRows(width: number): Promise<number[][]> {
+    const { page, errors } = await openDashboard(width)
+    const cards = await page.locator('[data-testid="stats"] .stat').all()
+    const boxes = await Promise.all(cards.map(async (card) => Math.round((await card.boundingBox())?.y ?? -1)))
+    expect(errors).toEqual([])
+    await page.close()
+    const rows = new Map<number, number[]>()
+    boxes.forEach((top, i) => rows.set(top, [...(rows.get(top) ?? []), i]))
+    return [...rows.values()]
+  }
+
+  it('lays the eight summary cards out evenly: one row at 1400 px, two rows of four at 1000 px', async () => {
+    expect(await cardRows(1400)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7]])
+    expect(await cardRows(1000)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]])
+  })
+
+  it('marks a schedule last run by hand with plain "manual" text, not a link beside the Run now button', async () => {
+    const { page, errors } = await openDashboard(1400)
+    const row = page.locator('[data-testid="schedule-row"][data-name="nightly"]')
+    await row.getByTestId('schedule-run').click()
+    const marker = row.getByTestId('schedule-last').getByTestId('schedule-manual')
+    await marker.waitFor({ timeout: 10_000 })
+    expect(await marker.textContent()).toBe('manual')
+    expect(await row.locator('button:has([data-testid="schedule-manual"]), a:has([data-testid="schedule-manual"])').count()).toBe(0)
+    // the only button reading "run now" is the Run now button itself
+    const runNow = row.locator('button', { hasText: /run now/i })
+    expect(await runNow.count()).toBe(1)
+    expect(await runNow.getAttribute('data-testid')).toBe('schedule-run')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
 })
