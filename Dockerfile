@@ -28,6 +28,8 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY schema ./schema
 COPY README.md LICENSE ./
+# the README links these pages
+COPY docs ./docs
 # the rules are mounted here (read-only is fine: hookyard only reads and watches them)
 RUN mkdir /rules
 USER node
