@@ -129,6 +129,10 @@ export const deliveryView = z
     superseded_by: z.string().optional(),
     replay_of: z.string().optional().openapi({ description: 'set on a delivery created by replaying another' }),
     replays: count.optional().openapi({ description: 'how many replays were made of this delivery' }),
+    report_to: z
+      .array(z.strictObject({ target: z.string(), repository: z.string(), sha: z.string(), context: z.string() }))
+      .optional()
+      .openapi({ description: "the commits whose status this delivery's outcome is posted to (the route's `report_to`), by reporter target" }),
     build: buildReference.optional(),
   })
   .openapi('Delivery')

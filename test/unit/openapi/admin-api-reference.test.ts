@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import type { z } from '@hono/zod-openapi'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { adminApiMarkdown, typeOf, type ApiDocument } from '../../../scripts/admin-api-markdown.ts'
 import { adminApiDocument } from '../../../src/http/admin-api-document.ts'
+import type { AttemptRecord } from '../../../src/delivery-log/records.ts'
 import type { AdminDeps } from '../../../src/http/admin-deps.ts'
+import type { attempt, deliveryView, eventSummary } from '../../../src/http/admin-schemas.ts'
+import type { DeliveryView, EventSummary } from '../../../src/http/admin-views.ts'
 import { createApp } from '../../../src/http/create-app.ts'
 import { createLogger } from '../../../src/logger.ts'
 
@@ -59,6 +63,13 @@ describe('the admin API reference', () => {
     expect(registered.size).toBeGreaterThanOrEqual(14)
     expect([...registered].filter((r) => !documented.has(r)), 'registered without a definition (use api.openapi(definition, handler))').toEqual([])
     expect([...documented].filter((r) => !registered.has(r)), 'defined but not registered').toEqual([])
+  })
+
+  it('names every field of the records the API shows (checked by the type check)', () => {
+    // a field added to a record must be documented: the handlers' reply types accept extra fields
+    expectTypeOf<keyof z.output<typeof deliveryView>>().toEqualTypeOf<keyof DeliveryView>()
+    expectTypeOf<keyof z.output<typeof eventSummary>>().toEqualTypeOf<keyof EventSummary>()
+    expectTypeOf<keyof z.output<typeof attempt>>().toEqualTypeOf<keyof AttemptRecord>()
   })
 
   it('lists each endpoint with its parameters, answers and a curl example', () => {
