@@ -194,10 +194,33 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   opened.push(() => workerRedis?.disconnect(), () => pumpRedis?.disconnect())
+  const workerQueue = workerRedis && createDeliveryQueue(workerRedis, queueKeys, logger)
+  // commit statuses of routes with report_to: posted as deliveries through the worker's queue
+  const statusReporter =
+    workerRedis &&
+    workerQueue &&
+    createStatusReporter({
+      queue: workerQueue,
+      log: createDeliveryLog(workerRedis, keys, config.retentionMs),
+      getRuleSet: () => ruleSet,
+      publicUrl: config.publicUrl,
+      userAgent,
+      retentionMs: config.retentionMs,
+      logger: logger.child({ component: 'status' }),
+    })
+  // a folded delivery's commits are told which newer delivery covers them (never awaited: folding must not wait on it)
   const workerCooldowns =
     workerRedis &&
-    createCooldownStore(workerRedis, queueKeys, keys.delivery(''), { onCoalesced: (target) => metrics.coalesced(target), onSuperseded: (target) => metrics.superseded(target) })
-  const workerQueue = workerRedis && createDeliveryQueue(workerRedis, queueKeys, logger)
+    createCooldownStore(workerRedis, queueKeys, keys.delivery(''), {
+      onCoalesced: (target, fold) => {
+        metrics.coalesced(target)
+        void statusReporter?.folded(fold.deliveryId, fold.into, 'coalesced')
+      },
+      onSuperseded: (target, fold) => {
+        metrics.superseded(target)
+        void statusReporter?.folded(fold.deliveryId, fold.into, 'superseded')
+      },
+    })
   const pump =
     pumpRedis && workerQueue && workerCooldowns
       ? startInboxPump({
@@ -236,15 +259,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
           const preset = ruleSet.targets.get(target)?.preset
           return preset?.readBuildReference && ((response) => preset.readBuildReference?.(response))
         },
-        statusReporter: createStatusReporter({
-          queue: workerQueue,
-          log: createDeliveryLog(workerRedis, keys, config.retentionMs),
-          getRuleSet: () => ruleSet,
-          publicUrl: config.publicUrl,
-          userAgent,
-          retentionMs: config.retentionMs,
-          logger: logger.child({ component: 'status' }),
-        }),
+        statusReporter: statusReporter ?? undefined,
       })
     : null
 

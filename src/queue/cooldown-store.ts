@@ -34,20 +34,22 @@ export type FoldMode = 'coalesced' | 'superseded'
 /** Coalescing state outlives any sane window; abandoned keys expire on their own. */
 const STATE_TTL_MS = 30 * 24 * 3600_000
 
-// Returns { gate ttl, JSON target of the delivery it folded or '' }. Recording the latest again (an
-// inbox batch retried after a crash) changes nothing: it must neither fold itself nor bump seq.
+// Returns { gate ttl, JSON target of the delivery it folded or '', that delivery's id or '' }.
+// Recording the latest again (an inbox batch retried after a crash) changes nothing: it must
+// neither fold itself nor bump seq.
 const RECORD = `${COALESCE_FUNCTIONS}
 local prev = redis.call('HGET', KEYS[1], 'latest')
-if prev == ARGV[1] then return {redis.call('PTTL', KEYS[2]), ''} end
+if prev == ARGV[1] then return {redis.call('PTTL', KEYS[2]), '', ''} end
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local taken = redis.call('HGET', KEYS[1], 'taken')
 redis.call('HSET', KEYS[1], 'latest', ARGV[1], 'key', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-local folded = ''
+local folded, folded_id = '', ''
 if prev and prev ~= taken then
   folded = coalesce_delivery(ARGV[2] .. prev, ARGV[1], ARGV[5])
+  folded_id = prev
 end
-return {redis.call('PTTL', KEYS[2]), folded}
+return {redis.call('PTTL', KEYS[2]), folded, folded_id}
 `
 
 const TAKE = `${COALESCE_FUNCTIONS}
@@ -56,14 +58,15 @@ local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
 local sent = tonumber(redis.call('HGET', KEYS[1], 'sent') or '0')
 if not latest or seq <= sent then return false end
 local taken = redis.call('HGET', KEYS[1], 'taken')
-local folded = ''
+local folded, folded_id = '', ''
 if taken and taken ~= latest then
   if not delivery_settled(ARGV[1] .. taken) then
     folded = coalesce_delivery(ARGV[1] .. taken, latest, ARGV[2])
+    folded_id = taken
   end
 end
 redis.call('HSET', KEYS[1], 'taken', latest)
-return {latest, seq, folded}
+return {latest, seq, folded, folded_id}
 `
 
 const MARK_SENT = `
@@ -94,25 +97,31 @@ export function hashCooldownKey(cooldownKey: string): string {
   return createHash('sha256').update(cooldownKey).digest('hex').slice(0, 20)
 }
 
+/** Which delivery was folded, and into which. */
+export interface Fold {
+  deliveryId: string
+  into: string
+}
+
 export interface CooldownHooks {
   /** a queued delivery of `target` was folded into a newer one (for the coalesced metric) */
-  onCoalesced?: (target: string) => void
+  onCoalesced?: (target: string, fold: Fold) => void
   /** a waiting delivery of `target` was superseded by a newer one */
-  onSuperseded?: (target: string) => void
+  onSuperseded?: (target: string, fold: Fold) => void
 }
 
 export function createCooldownStore(redis: Redis, keys: QueueKeys, deliveryPrefix: string, hooks: CooldownHooks = {}): CooldownStore {
   // the scripts return the folded delivery's `target` field (JSON-encoded, as the log stores it) or ''
-  const folded = (targetJson: string | undefined, mode: FoldMode): void => {
+  const folded = (targetJson: string | undefined, fold: Fold, mode: FoldMode): void => {
     const target = parseField(targetJson || null)
     if (typeof target === 'string') {
-      if (mode === 'superseded') hooks.onSuperseded?.(target)
-      else hooks.onCoalesced?.(target)
+      if (mode === 'superseded') hooks.onSuperseded?.(target, fold)
+      else hooks.onCoalesced?.(target, fold)
     }
   }
   return {
     async record(h, cooldownKey, deliveryId, mode = 'coalesced') {
-      const [ttl, target] = (await redis.eval(
+      const [ttl, target, foldedId] = (await redis.eval(
         RECORD,
         2,
         keys.cooldownState(h),
@@ -122,8 +131,8 @@ export function createCooldownStore(redis: Redis, keys: QueueKeys, deliveryPrefi
         cooldownKey,
         STATE_TTL_MS,
         mode
-      )) as [number, string]
-      folded(target, mode)
+      )) as [number, string, string]
+      folded(target, { deliveryId: foldedId, into: deliveryId }, mode)
       return Number(ttl)
     },
     async claimGate(h, owner, cooldownMs) {
@@ -142,8 +151,8 @@ export function createCooldownStore(redis: Redis, keys: QueueKeys, deliveryPrefi
       await redis.eval(SETTLE, 1, keys.cooldownGate(h), owner, Math.round(ms))
     },
     async take(h, mode = 'coalesced') {
-      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix, mode)) as [string, number, string] | null
-      folded(taken?.[2], mode)
+      const taken = (await redis.eval(TAKE, 1, keys.cooldownState(h), deliveryPrefix, mode)) as [string, number, string, string] | null
+      if (taken) folded(taken[2], { deliveryId: taken[3], into: taken[0] }, mode)
       return taken ? { deliveryId: taken[0], seq: Number(taken[1]) } : null
     },
     async markSent(h, seq) {

@@ -42,6 +42,12 @@ export interface StatusReporter {
    * limit never arrives after the final one.
    */
   overtaken(deliveryId: string, laterIds: readonly string[]): Promise<boolean>
+  /**
+   * A queued trigger was folded into a newer one (a cooldown coalesced it, or `supersede`
+   * replaced it): its commits get a last `pending` status that says so and links the newer
+   * delivery. Never throws.
+   */
+  folded(deliveryId: string, into: string, mode: 'coalesced' | 'superseded'): Promise<void>
 }
 
 export interface StatusReporterOptions {
@@ -124,6 +130,23 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
         } catch (err) {
           logger.warn({ delivery: trigger.deliveryId, reporter: report.target, err: (err as Error).message }, 'commit status not queued')
         }
+      }
+    },
+
+    async folded(deliveryId, into, mode) {
+      try {
+        const record = await log.getDelivery(deliveryId)
+        if (!record?.report_to || record.report_to.length === 0) {
+          return
+        }
+        const trigger: ReportedTrigger = { deliveryId, eventId: record.event, route: record.route, target: record.target, reports: record.report_to }
+        const description =
+          mode === 'coalesced' ? `Coalesced: a newer event's trigger of ${record.target} (${into}) covers this commit` : `Superseded by a newer event's trigger of ${record.target} (${into})`
+        for (const report of record.report_to) {
+          await post(trigger, report, 'coalesced', { state: 'pending', description, targetUrl: deliveryLink(options.publicUrl, into) })
+        }
+      } catch (err) {
+        logger.warn({ delivery: deliveryId, err: (err as Error).message }, 'commit status not queued')
       }
     },
 

@@ -10,7 +10,8 @@ import type { OutboundRequest } from '../targets/types.ts'
  */
 export type StatusPhase = 'pending' | 'coalesced' | 'success' | 'failure' | 'error'
 
-const FINAL_PHASES = ['success', 'failure', 'error'] as const
+/** The statuses that may follow `pending`: once one exists, a pending post still waiting is obsolete. */
+const LATER_PHASES = ['coalesced', 'success', 'failure', 'error'] as const
 
 /** The delivery id of one status post: `<trigger delivery>-status-<reporter>-<phase>`. */
 export function statusDeliveryId(triggerId: string, reporter: string, phase: StatusPhase): string {
@@ -18,12 +19,12 @@ export function statusDeliveryId(triggerId: string, reporter: string, phase: Sta
 }
 
 /**
- * The ids of a trigger delivery's final statuses for one reporter. Once one of them exists, an
- * earlier status still waiting (a `pending` retried after a rate limit) is obsolete: sent later,
- * it would put the commit back to pending.
+ * The ids of the statuses that follow a trigger delivery's `pending` one for one reporter. Once
+ * one of them exists, the pending status still waiting (retried after a rate limit) is obsolete:
+ * sent later, it would put the commit back to pending.
  */
-export function finalStatusIds(triggerId: string, reporter: string): string[] {
-  return FINAL_PHASES.map((phase) => statusDeliveryId(triggerId, reporter, phase))
+export function laterStatusIds(triggerId: string, reporter: string): string[] {
+  return LATER_PHASES.map((phase) => statusDeliveryId(triggerId, reporter, phase))
 }
 
 /** The default context: the route, and the target too when the route triggers several (each needs a status of its own). */

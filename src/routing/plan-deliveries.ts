@@ -6,7 +6,7 @@ import { explainWhen, isTruthy } from './explain-when.ts'
 import { JSONATA_FUNCTIONS } from '../mapping/find-unknown-functions.ts'
 import type { CommitReport } from '../targets/commit-status.ts'
 import type { OutboundRequest } from '../targets/types.ts'
-import { buildStatusRequest, finalStatusIds, queuedDescription, resolveCommit, statusContext, statusDeliveryId } from './commit-status-posts.ts'
+import { buildStatusRequest, laterStatusIds, queuedDescription, resolveCommit, statusContext, statusDeliveryId } from './commit-status-posts.ts'
 
 /** Per-route result of routing one event: the explain trace. */
 export interface RouteOutcome {
@@ -61,8 +61,12 @@ export async function planDeliveries(options: PlanOptions): Promise<RoutingResul
     for (const envelope of envelopes) {
       const outcome = await runRoute(route, envelope, ruleSet, (target, request, error, cooldownKey, extra = {}) => {
         // status posts take ids of their own (see statusDeliveryId): triggers keep numbering 1, 2, ...
-        const id = extra.id ?? `${eventId}-${++triggers}`
-        deliveries.push({ id, route: route.name, target, request: request && withStandardHeaders(request, id, userAgent), error, cooldownKey, ...extra })
+        const { before, ...rest } = extra
+        const id = rest.id ?? `${eventId}-${++triggers}`
+        const planned = { id, route: route.name, target, request: request && withStandardHeaders(request, id, userAgent), error, cooldownKey, ...rest }
+        const at = before === undefined ? -1 : deliveries.findIndex((d) => d.id === before)
+        if (at < 0) deliveries.push(planned)
+        else deliveries.splice(at, 0, planned)
         return id
       })
       perEnvelope.push(outcome)
@@ -77,7 +81,8 @@ type Emit = (
   request: OutboundRequest | null,
   error: string | null,
   cooldownKey: string | null,
-  extra?: { id?: string; reports?: CommitReport[]; obsoleteWhen?: string[] }
+  /** `before`: planned (and so queued) ahead of that delivery */
+  extra?: { id?: string; reports?: CommitReport[]; obsoleteWhen?: string[]; before?: string }
 ) => string
 
 async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: RuleSet, emit: Emit): Promise<RouteOutcome> {
@@ -131,6 +136,8 @@ async function commitReports(route: RouteDefinition, target: TargetDefinition, e
 /**
  * The first status of each commit, stored and queued with the trigger itself: `pending` (saying
  * when a cooldown holds it), or `error` when the trigger could not be built and will never go.
+ * It is queued ahead of the trigger, so a worker takes it first and it is on its way before the
+ * trigger's outcome is posted.
  */
 function emitFirstStatus(triggerId: string, target: TargetDefinition, reports: readonly CommitReport[], error: string | null, ruleSet: RuleSet, emit: Emit): void {
   for (const report of reports) {
@@ -143,7 +150,8 @@ function emitFirstStatus(triggerId: string, target: TargetDefinition, reports: r
     const built = buildStatusRequest(reporter, report, { state: phase, description, targetUrl: null })
     emit(reporter.name, built.request, built.error, null, {
       id: statusDeliveryId(triggerId, reporter.name, phase),
-      ...(phase === 'pending' ? { obsoleteWhen: finalStatusIds(triggerId, reporter.name) } : {}),
+      before: triggerId,
+      ...(phase === 'pending' ? { obsoleteWhen: laterStatusIds(triggerId, reporter.name) } : {}),
     })
   }
 }

@@ -31,14 +31,20 @@ sources:
   bitbucket: { type: bitbucket, secret: "\${BITBUCKET_WEBHOOK_SECRET}" }
 targets:
   bitrise-app: { type: bitrise, url: "${urls.bitrise}", app_slug: app-slug, token: bitrise-token-0000, retry: { attempts: 2, backoff: 100ms, max_backoff: 100ms }, timeout: 2s }
+  bitrise-cooled: { type: bitrise, url: "${urls.bitrise}", app_slug: app-slug, token: bitrise-token-0000, cooldown: 1s }
   gh-status: { type: github-status, url: "${urls.github}", token: "\${GITHUB_STATUS_TOKEN}", context: ci/bitrise, ${FAST_RETRY} }
   gl-status: { type: gitlab-status, url: "${urls.gitlab}", token: "\${GITLAB_STATUS_TOKEN}", ${FAST_RETRY} }
   bb-status: { type: bitbucket-status, url: "${urls.bitbucket}", username: ci-bot, app_password: "\${BITBUCKET_APP_PASSWORD}", ${FAST_RETRY} }
 routes:
   - name: github-build
     source: github
-    when: event = "push"
+    when: event = "push" and push.branch != "cooled"
     to: bitrise-app
+    report_to: [gh-status]
+  - name: github-cooled
+    source: github
+    when: push.branch = "cooled"
+    to: bitrise-cooled
     report_to: [gh-status]
   - name: gitlab-build
     source: gitlab
@@ -77,8 +83,9 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     servers.bitrise.fallback = BITRISE_OK
   })
 
-  async function pushToGithub(): Promise<{ ack: Ack; repo: string; sha: string }> {
+  async function pushToGithub(change: (payload: Record<string, unknown>) => void = () => undefined): Promise<{ ack: Ack; repo: string; sha: string }> {
     const payload = githubBranchPush()
+    change(payload)
     const body = JSON.stringify(payload)
     const res = await hy.post('github', body, githubHeaders(SECRETS.GITHUB_WEBHOOK_SECRET, 'push', body))
     expect(res.status).toBe(202)
@@ -92,11 +99,12 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
   }
 
   const stateOf = (request: CapturedRequest): string => (JSON.parse(request.body) as { state: string }).state
+  const trigger3 = (ack: Ack) => ack.deliveries.find((d) => d.target === 'bitrise-cooled')!.id
   const trigger = (ack: Ack) => ack.deliveries.find((d) => d.target === 'bitrise-app')!
 
   it('GitHub push: pending when queued, then success linking the build, on the configured context', async () => {
     const { ack, repo, sha } = await pushToGithub()
-    expect(ack.deliveries.map((d) => d.target)).toEqual(['bitrise-app', 'gh-status'])
+    expect(ack.deliveries.map((d) => d.target)).toEqual(['gh-status', 'bitrise-app'])
     const [pending, success] = await statuses(servers.github, 2)
     for (const request of [pending, success]) {
       expect(request!.method).toBe('POST')
@@ -157,6 +165,33 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     expect((await log.getDelivery(pendingId))!.superseded_by).toBe(`${trigger(ack).id}-status-gh-status-success`)
     await new Promise((r) => setTimeout(r, 500))
     expect(servers.github.requests.map(stateOf)).toEqual(['pending', 'success'])
+  })
+
+  it('a trigger folded into a newer one by a cooldown: its commit is told which delivery covers it', async () => {
+    const shas = ['1111111111111111111111111111111111111111', '2222222222222222222222222222222222222222', '3333333333333333333333333333333333333333']
+    const acks: Ack[] = []
+    for (const sha of shas) {
+      const { ack } = await pushToGithub((p) => {
+        p['ref'] = 'refs/heads/cooled'
+        p['after'] = sha
+      })
+      acks.push(ack)
+    }
+    const bySha = (sha: string) => servers.github.requests.filter((r) => r.url.endsWith(`/statuses/${sha}`)).map((r) => JSON.parse(r.body) as Record<string, unknown>)
+    // the first goes at once and opens the window; the second is folded into the third, which goes when it ends
+    await expect.poll(() => bySha(shas[2]!).map((b) => b['state']), { timeout: 10_000 }).toEqual(['pending', 'success'])
+    await expect.poll(() => bySha(shas[1]!).length).toBe(2)
+    const [queued, coalesced] = bySha(shas[1]!)
+    expect(queued).toMatchObject({ state: 'pending', description: 'Queued for bitrise-cooled: waits for its 1s cooldown (a newer event may take its place)', context: 'ci/bitrise' })
+    const into = trigger3(acks[2]!)
+    expect(coalesced).toEqual({
+      state: 'pending',
+      description: `Coalesced: a newer event's trigger of bitrise-cooled (${into}) covers this commit`,
+      target_url: `https://hookyard.example.com/ui#/delivery/${encodeURIComponent(into)}`,
+      context: 'ci/bitrise',
+    })
+    expect(bySha(shas[0]!).map((b) => b['state'])).toEqual(['pending', 'success'])
+    expect(servers.bitrise.requests).toHaveLength(2)
   })
 
   it('GitLab push: POST /api/v4/projects/:id/statuses/:sha with PRIVATE-TOKEN, the default context, pending then success', async () => {

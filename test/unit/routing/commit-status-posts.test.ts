@@ -36,14 +36,14 @@ async function plan(env: Envelope): Promise<PlannedDelivery[]> {
 const body = (d: PlannedDelivery | undefined): unknown => JSON.parse(d?.request?.body ?? 'null')
 
 describe('planning the first commit status of a route with report_to', () => {
-  it('stores a pending status beside the trigger, which carries where its outcome goes', async () => {
-    const [trigger, pending, ...rest] = (await plan(branchPush())).filter((d) => d.route === 'one')
+  it('stores a pending status, queued ahead of the trigger, which carries where its outcome goes', async () => {
+    const [pending, trigger, ...rest] = (await plan(branchPush())).filter((d) => d.route === 'one')
     expect(rest).toEqual([])
     expect(trigger).toMatchObject({ id: 'e1-1', target: 'ci', reports: [{ target: 'gh-status', repository: 'octo-org/app', sha: SHA, context: 'hookyard/one' }] })
     expect(trigger?.obsoleteWhen).toBeUndefined()
     expect(pending).toMatchObject({ id: 'e1-1-status-gh-status-pending', route: 'one', target: 'gh-status', error: null, cooldownKey: null })
     expect(pending?.reports).toBeUndefined()
-    expect(pending?.obsoleteWhen).toEqual(['e1-1-status-gh-status-success', 'e1-1-status-gh-status-failure', 'e1-1-status-gh-status-error'])
+    expect(pending?.obsoleteWhen).toEqual(['e1-1-status-gh-status-coalesced', 'e1-1-status-gh-status-success', 'e1-1-status-gh-status-failure', 'e1-1-status-gh-status-error'])
     expect(pending?.request?.url).toBe(`https://api.github.com/repos/octo-org/app/statuses/${SHA}`)
     expect(pending?.request?.headers).toMatchObject({ 'User-Agent': 'hookyard/test', 'X-Hookyard-Delivery': 'e1-1-status-gh-status-pending' })
     expect(body(pending)).toEqual({ state: 'pending', description: 'Queued for ci', context: 'hookyard/one' })
@@ -51,18 +51,18 @@ describe('planning the first commit status of a route with report_to', () => {
 
   it('gives each target of a route its own context, and says when a cooldown holds the trigger', async () => {
     const deliveries = (await plan(branchPush({ branch: 'two' }))).filter((d) => d.route === 'two')
-    expect(deliveries.map((d) => d.id)).toEqual(['e1-2', 'e1-2-status-gh-status-pending', 'e1-3', 'e1-3-status-gh-status-pending'])
-    expect(body(deliveries[1])).toMatchObject({ context: 'hookyard/two/ci', description: 'Queued for ci' })
-    expect(body(deliveries[3])).toMatchObject({ context: 'hookyard/two/slow', description: 'Queued for slow: waits for its 5m cooldown (a newer event may take its place)' })
+    expect(deliveries.map((d) => d.id)).toEqual(['e1-2-status-gh-status-pending', 'e1-2', 'e1-3-status-gh-status-pending', 'e1-3'])
+    expect(body(deliveries[0])).toMatchObject({ context: 'hookyard/two/ci', description: 'Queued for ci' })
+    expect(body(deliveries[2])).toMatchObject({ context: 'hookyard/two/slow', description: 'Queued for slow: waits for its 5m cooldown (a newer event may take its place)' })
   })
 
   it("uses the reporter's context when it sets one", async () => {
     const named = (await plan(branchPush({ branch: 'named' }))).filter((d) => d.route === 'named')
-    expect(body(named[1])).toMatchObject({ context: 'ci/all' })
+    expect(body(named[0])).toMatchObject({ context: 'ci/all' })
   })
 
   it('posts error at once when the trigger cannot be built: it will never go', async () => {
-    const [trigger, status] = (await plan(branchPush({ branch: 'broken' }))).filter((d) => d.route === 'broken')
+    const [status, trigger] = (await plan(branchPush({ branch: 'broken' }))).filter((d) => d.route === 'broken')
     expect(trigger?.request).toBeNull()
     expect(status?.id).toBe(`${trigger?.id}-status-gh-status-error`)
     expect(status?.obsoleteWhen).toBeUndefined()
@@ -76,7 +76,7 @@ describe('planning the first commit status of a route with report_to', () => {
       target: { repo: 'octo-org/app', repo_url: null, clone_url: null, branch: 'main' },
       source: { repo: 'fork/app', repo_url: null, clone_url: null, branch: 'fix', sha: 'abcdef1234567' },
     } as unknown as PullRequestView
-    const [, status] = (await plan(envelope({ event: 'pull_request', pull_request: pr }))).filter((d) => d.route === 'one')
+    const [status] = (await plan(envelope({ event: 'pull_request', pull_request: pr }))).filter((d) => d.route === 'one')
     expect(status?.request?.url).toBe('https://api.github.com/repos/octo-org/app/statuses/abcdef1234567')
   })
 
@@ -87,13 +87,13 @@ describe('planning the first commit status of a route with report_to', () => {
   })
 
   it("evaluates a report_to entry's repository and sha over the envelope", async () => {
-    const [trigger, status] = await plan(envelope({ source: 'app', type: 'generic', body: { repo: 'acme/tool', commit: 'fedcba9876543' } }))
+    const [status, trigger] = await plan(envelope({ source: 'app', type: 'generic', body: { repo: 'acme/tool', commit: 'fedcba9876543' } }))
     expect(trigger?.reports).toEqual([{ target: 'gh-status', repository: 'acme/tool', sha: 'fedcba9876543', context: 'hookyard/mapped' }])
     expect(status?.request?.url).toBe('https://api.github.com/repos/acme/tool/statuses/fedcba9876543')
   })
 
   it('keeps a status the reporter cannot address as a failed delivery with the reason, never failing the trigger', async () => {
-    const [trigger, status] = await plan(envelope({ source: 'app', type: 'generic', body: { repo: 'not-a-repo', commit: 'fedcba9876543' } }))
+    const [status, trigger] = await plan(envelope({ source: 'app', type: 'generic', body: { repo: 'not-a-repo', commit: 'fedcba9876543' } }))
     expect(trigger?.request).not.toBeNull()
     expect(status).toMatchObject({ target: 'gh-status', request: null, error: 'report to gh-status: github-status: repository must look like owner/name, got "not-a-repo"' })
   })
