@@ -14,6 +14,18 @@ const expectedRequest = z
   .partial()
   .strict()
 
+/** What the CI system answered a real trigger with, pasted from its logs or docs. */
+const recordedResponse = z
+  .object({
+    status: z.number().int().min(100).max(599).default(200),
+    headers: stringMap.default({}),
+    /** a string is the body as sent, anything else its JSON */
+    body: z.unknown().default(''),
+  })
+  .strict()
+
+const expectedBuild = z.object({ url: z.string(), id: scalar, number: scalar }).partial().strict()
+
 const expectedDelivery = z
   .object({
     route: z.string().min(1),
@@ -21,8 +33,13 @@ const expectedDelivery = z
     request: expectedRequest.optional(),
     /** the delivery's mapping error must contain this text */
     error: z.string().optional(),
+    /** the target's answer: the case shows the build hookyard reads from it */
+    response: recordedResponse.optional(),
+    /** the build reference that must be read from `response` */
+    build: expectedBuild.optional(),
   })
   .strict()
+  .refine((d) => d.build === undefined || d.response !== undefined, { message: '`build` is read from a recorded `response`: give one' })
 
 const caseSchema = z
   .object({
@@ -38,7 +55,7 @@ const caseSchema = z
     /** the only environment the rules see, so a case gives the same result on every machine */
     env: stringMap.optional(),
     expect: z.union([z.literal('none'), z.array(expectedDelivery).min(1)], {
-      error: 'must be `none` or a list of { route, target, request?, error? }',
+      error: 'must be `none` or a list of { route, target, request?, error?, response?, build? }',
     }),
   })
   .strict()

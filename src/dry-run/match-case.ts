@@ -1,4 +1,5 @@
-import type { OutboundRequest } from '../targets/types.ts'
+import type { BuildReference } from '../targets/build-reference.ts'
+import type { OutboundRequest, TargetPreset } from '../targets/types.ts'
 import type { ExpectedDelivery } from './case-file.ts'
 import { formatDifference, subsetDiff } from './diff-values.ts'
 import { bodyView } from './render-request.ts'
@@ -15,7 +16,7 @@ interface Actual {
  * two changes may list the same pair twice); a missing, extra or errored one is a mismatch,
  * and so is any route whose expression failed.
  */
-export function matchCase(expected: readonly ExpectedDelivery[], result: DryRunResult): string[] {
+export function matchCase(expected: readonly ExpectedDelivery[], result: DryRunResult, presetOf: PresetOf = () => undefined): string[] {
   const lines: string[] = []
   for (const route of result.routes) {
     if (route.error) lines.push(`! route ${route.route} failed: ${route.error.message}`)
@@ -34,7 +35,7 @@ export function matchCase(expected: readonly ExpectedDelivery[], result: DryRunR
       lines.push(`- delivery ${key} (missing${whyMissing(result, want.route)})`)
       continue
     }
-    const diff = compareDelivery(want, got.delivery)
+    const diff = [...compareDelivery(want, got.delivery), ...compareBuild(want, presetOf)]
     if (diff.length > 0) lines.push(`  delivery ${key}:`, ...diff.map((l) => `    ${l}`))
   }
   for (const [key, rest] of actual) {
@@ -57,6 +58,45 @@ function compareDelivery(want: ExpectedDelivery, got: DryRunDelivery): string[] 
   const expected = want.request ?? {}
   const differences = subsetDiff(comparable(expected), actualView(expected, got.request))
   return differences.flatMap(formatDifference)
+}
+
+/** The preset of a target named in the rules (undefined for an unknown name). */
+export type PresetOf = (target: string) => TargetPreset | undefined
+
+/**
+ * The build reference hookyard would store for a delivery whose target answered with the case's
+ * recorded `response`: null when the target's preset reads none, undefined without a response.
+ */
+export function recordedBuild(want: ExpectedDelivery, presetOf: PresetOf): BuildReference | null | undefined {
+  if (!want.response) return undefined
+  const preset = presetOf(want.target)
+  if (!preset?.readBuildReference) return null
+  const { status, headers, body } = want.response
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  return preset.readBuildReference({ status, headers: lowerKeys(headers), body: text }) ?? null
+}
+
+/** One line per recorded response: the build it names, as `hookyard test` shows it. */
+export function recordedBuildLines(expected: readonly ExpectedDelivery[], presetOf: PresetOf): string[] {
+  return expected.flatMap((want) => {
+    const build = recordedBuild(want, presetOf)
+    if (build === undefined) return []
+    const what = build === null ? 'no build reference in the recorded response' : formatBuild(build)
+    return [`build  ${pairKey(want.route, want.target)}: ${what}`]
+  })
+}
+
+/** `https://app.bitrise.io/build/abc (#7)`, or the number or id alone when there is no link. */
+export function formatBuild(build: BuildReference): string {
+  const label = build.number !== undefined ? `#${build.number}` : build.id !== undefined ? `id ${build.id}` : ''
+  if (build.url === undefined) return label
+  return label === '' ? build.url : `${build.url} (${label})`
+}
+
+function compareBuild(want: ExpectedDelivery, presetOf: PresetOf): string[] {
+  if (!want.build) return []
+  const build = recordedBuild(want, presetOf) ?? {}
+  return subsetDiff(want.build, build, 'build').flatMap(formatDifference)
 }
 
 /** Header names are case-insensitive: both sides compare lower-cased. */

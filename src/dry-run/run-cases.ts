@@ -3,7 +3,7 @@ import { checkRules, type CheckRulesResult } from '../rules/check-rules.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { listCaseFiles, readCase, type TestCase } from './case-file.ts'
 import { buildInboundRequest } from './inbound-request.ts'
-import { matchCase } from './match-case.ts'
+import { matchCase, recordedBuildLines, type PresetOf } from './match-case.ts'
 import { runDryRun } from './run-dry-run.ts'
 
 export interface CaseResult {
@@ -12,6 +12,8 @@ export interface CaseResult {
   passed: boolean
   /** the diff (or the reason the case could not run); empty when passed */
   lines: string[]
+  /** shown whether the case passed or not: the builds read from recorded responses */
+  notes: string[]
 }
 
 export interface RunCasesOptions {
@@ -31,7 +33,7 @@ export async function runCases(options: RunCasesOptions): Promise<CaseResult[]> 
   for (const file of await listCaseFiles(options.casesDir)) {
     const load = await readCase(file)
     if (!load.ok) {
-      results.push({ name: load.name, file, passed: false, lines: [load.message] })
+      results.push({ name: load.name, file, passed: false, lines: [load.message], notes: [] })
       continue
     }
     const { testCase } = load
@@ -45,7 +47,8 @@ export async function runCases(options: RunCasesOptions): Promise<CaseResult[]> 
     const lines = loaded.ok
       ? await runCase(testCase, loaded.ruleSet, options.userAgent)
       : ['the rules do not load with this case\'s env:', ...loaded.problems.map((p) => `  ${formatRuleProblem(p)}`)]
-    results.push({ name: testCase.name, file, passed: lines.length === 0, lines })
+    const notes = loaded.ok ? recordedBuildLines(testCase.expect, presetsOf(loaded.ruleSet)) : []
+    results.push({ name: testCase.name, file, passed: lines.length === 0, lines, notes })
   }
   return results
 }
@@ -63,11 +66,15 @@ export async function runCase(testCase: TestCase, ruleSet: RuleSet, userAgent: s
   })
   try {
     const result = await runDryRun({ ruleSet, sourceName: testCase.source, request, userAgent })
-    return matchCase(testCase.expect, result)
+    return matchCase(testCase.expect, result, presetsOf(ruleSet))
   } catch (err) {
     if (err instanceof HookyardError) return [`${err.code}: ${err.message}`]
     throw err
   }
+}
+
+function presetsOf(ruleSet: RuleSet): PresetOf {
+  return (target) => ruleSet.targets.get(target)?.preset
 }
 
 /** `PASS name` / `FAIL name` plus the diff, then `N passed, M failed`. */
@@ -75,7 +82,7 @@ export function formatCaseResults(results: readonly CaseResult[], casesDir: stri
   if (results.length === 0) return `no test cases found in ${casesDir}\n`
   const lines: string[] = []
   for (const r of results) {
-    lines.push(`${r.passed ? 'PASS' : 'FAIL'} ${r.name}  (${r.file})`, ...r.lines.map((l) => `    ${l}`))
+    lines.push(`${r.passed ? 'PASS' : 'FAIL'} ${r.name}  (${r.file})`, ...[...r.notes, ...r.lines].map((l) => `    ${l}`))
   }
   const failed = results.filter((r) => !r.passed).length
   lines.push('', `${results.length - failed} passed, ${failed} failed`)
