@@ -276,7 +276,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
       ? null
       : startScheduler({
           getRuleSet: () => ruleSet,
-          pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'schedule' }), userAgent }),
+          pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'schedule' }), userAgent, publicUrl: config.publicUrl }),
           state: scheduleState,
           logger: logger.child({ component: 'schedule' }),
           metrics,
@@ -286,7 +286,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
     ingest:
       config.role === 'worker'
         ? null
-        : { pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent }), getRuleSet: () => ruleSet },
+        : { pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'ingest' }), userAgent, publicUrl: config.publicUrl }), getRuleSet: () => ruleSet },
     admin:
       config.role === 'worker'
         ? null
@@ -296,7 +296,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
             log: deliveryLog,
             reader: createLogReader(producerRedis, keys),
             replayer: createReplayer({ queue, log: deliveryLog, getRuleSet: () => ruleSet, retentionMs: config.retentionMs }),
-            pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'admin' }), userAgent }),
+            pipeline: createIngestPipeline({ getRuleSet: () => ruleSet, producer, logger: logger.child({ component: 'admin' }), userAgent, publicUrl: config.publicUrl }),
             queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
             flow,
             notifier,

@@ -18,6 +18,8 @@ export interface IngestDeps {
   producer: Producer
   logger: Logger
   userAgent: string
+  /** HOOKYARD_PUBLIC_URL, for the dashboard links of commit statuses; absent: none */
+  publicUrl?: string | null | undefined
 }
 
 /** What became of one trigger. */
@@ -76,7 +78,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
         log.info({ event_id: eventId, event: parsed.event }, 'ping answered')
         return { kind: 'ping', eventId, event: parsed.event }
       }
-      const plan = await routeEvent({ eventId, ruleSet, envelopes, userAgent: deps.userAgent })
+      const plan = await routeEvent({ eventId, ruleSet, envelopes, userAgent: deps.userAgent, publicUrl: deps.publicUrl })
       const record = eventRecord({
         eventId,
         source: resolved.source,
@@ -118,7 +120,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       const receivedAt = new Date()
       const eventId = createEventId(receivedAt)
       const { parsed, envelopes } = readEvent(resolved, req, receivedAt)
-      const plan = await routeEvent({ eventId, ruleSet, envelopes, userAgent: deps.userAgent })
+      const plan = await routeEvent({ eventId, ruleSet, envelopes, userAgent: deps.userAgent, publicUrl: deps.publicUrl })
       const record = eventRecord({ eventId, source: resolved.source, event: parsed.event, envelopes, plan, receivedAt, ruleSet, stored: { method: req.method, headers: req.headers, query: req.query } })
       // a tick may be fired late (a missed tick, up to a day): the claim must outlive that
       const dedup = manual ? undefined : dedupKey(deliveryId)
@@ -155,7 +157,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       if (read.parsed.ping) {
         return { kind: 'ping', eventId, event: read.parsed.event }
       }
-      const plan = await routeEvent({ eventId, ruleSet, envelopes: read.envelopes, userAgent: deps.userAgent })
+      const plan = await routeEvent({ eventId, ruleSet, envelopes: read.envelopes, userAgent: deps.userAgent, publicUrl: deps.publicUrl })
       const record = eventRecord({
         eventId,
         source: resolved.source,

@@ -49,11 +49,13 @@ export interface RouteEventOptions {
   ruleSet: RuleSet
   envelopes: readonly Envelope[]
   userAgent: string
+  /** HOOKYARD_PUBLIC_URL, for the dashboard links of commit statuses */
+  publicUrl?: string | null | undefined
 }
 
 /** Runs the routes over the envelopes: the deliveries to store (pure, no I/O). */
 export function routeEvent(o: RouteEventOptions): Promise<RoutingResult> {
-  return planDeliveries({ eventId: o.eventId, envelopes: o.envelopes, ruleSet: o.ruleSet, userAgent: o.userAgent })
+  return planDeliveries({ eventId: o.eventId, envelopes: o.envelopes, ruleSet: o.ruleSet, userAgent: o.userAgent, publicUrl: o.publicUrl })
 }
 
 export interface EventRecordOptions {

@@ -1,7 +1,7 @@
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { DeliveryRecord } from '../delivery-log/records.ts'
 import type { Logger } from '../logger.ts'
-import { buildStatusRequest, statusDeliveryId, type StatusPhase, type StatusPost } from '../routing/commit-status-posts.ts'
+import { buildStatusRequest, deliveryLink, statusDeliveryId, type StatusPhase, type StatusPost } from '../routing/commit-status-posts.ts'
 import { withStandardHeaders } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
@@ -169,9 +169,4 @@ function describe(target: string, outcome: TriggerOutcome): string {
   }
   const reason = outcome.reason ?? 'unknown reason'
   return outcome.status === null ? `${target} not reached: ${reason}` : `${target} refused the trigger: ${reason}`
-}
-
-/** The delivery in the dashboard, as notifications link it. */
-function deliveryLink(publicUrl: string | null, deliveryId: string): string | null {
-  return publicUrl === null ? null : `${publicUrl.replace(/\/+$/, '')}/ui#/delivery/${encodeURIComponent(deliveryId)}`
 }

@@ -6,7 +6,7 @@ import { explainWhen, isTruthy } from './explain-when.ts'
 import { JSONATA_FUNCTIONS } from '../mapping/find-unknown-functions.ts'
 import type { CommitReport } from '../targets/commit-status.ts'
 import type { OutboundRequest } from '../targets/types.ts'
-import { buildStatusRequest, laterStatusIds, queuedDescription, resolveCommit, statusContext, statusDeliveryId } from './commit-status-posts.ts'
+import { buildStatusRequest, deliveryLink, laterStatusIds, queuedDescription, resolveCommit, statusContext, statusDeliveryId } from './commit-status-posts.ts'
 
 /** Per-route result of routing one event: the explain trace. */
 export interface RouteOutcome {
@@ -42,6 +42,8 @@ export interface PlanOptions {
   envelopes: readonly Envelope[]
   ruleSet: RuleSet
   userAgent: string
+  /** HOOKYARD_PUBLIC_URL: a commit status links its delivery in the dashboard; absent: no link */
+  publicUrl?: string | null | undefined
 }
 
 /**
@@ -50,7 +52,7 @@ export interface PlanOptions {
  * delivery ids, which makes a retried enqueue idempotent.
  */
 export async function planDeliveries(options: PlanOptions): Promise<RoutingResult> {
-  const { eventId, envelopes, ruleSet, userAgent } = options
+  const { eventId, envelopes, ruleSet, userAgent, publicUrl } = options
   const first = envelopes[0]
   const routes = first ? (ruleSet.routesBySource.get(first.source) ?? []) : []
   const outcomes: RouteOutcome[] = []
@@ -59,7 +61,7 @@ export async function planDeliveries(options: PlanOptions): Promise<RoutingResul
   for (const route of routes) {
     const perEnvelope: RouteOutcome[] = []
     for (const envelope of envelopes) {
-      const outcome = await runRoute(route, envelope, ruleSet, (target, request, error, cooldownKey, extra = {}) => {
+      const outcome = await runRoute(route, envelope, ruleSet, publicUrl ?? null, (target, request, error, cooldownKey, extra = {}) => {
         // status posts take ids of their own (see statusDeliveryId): triggers keep numbering 1, 2, ...
         const { before, ...rest } = extra
         const id = rest.id ?? `${eventId}-${++triggers}`
@@ -85,7 +87,7 @@ type Emit = (
   extra?: { id?: string; reports?: CommitReport[]; obsoleteWhen?: string[]; before?: string }
 ) => string
 
-async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: RuleSet, emit: Emit): Promise<RouteOutcome> {
+async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: RuleSet, publicUrl: string | null, emit: Emit): Promise<RouteOutcome> {
   try {
     if (route.when && !isTruthy(await route.when.evaluate(envelope))) {
       // the same words as `hookyard test`, the stored explain trace and the dashboard show
@@ -112,7 +114,7 @@ async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: Rul
         error = `route ${route.name}, target ${target.name}: ${err.message}`
       }
       const id = emit(target.name, request, error, cooldownKey, extra)
-      emitFirstStatus(id, target, reports, error, ruleSet, emit)
+      emitFirstStatus(id, target, reports, error, ruleSet, deliveryLink(publicUrl, id), emit)
     }
     return { route: route.name, status: 'matched' }
   } catch (err) {
@@ -139,7 +141,7 @@ async function commitReports(route: RouteDefinition, target: TargetDefinition, e
  * It is queued ahead of the trigger, so a worker takes it first and it is on its way before the
  * trigger's outcome is posted.
  */
-function emitFirstStatus(triggerId: string, target: TargetDefinition, reports: readonly CommitReport[], error: string | null, ruleSet: RuleSet, emit: Emit): void {
+function emitFirstStatus(triggerId: string, target: TargetDefinition, reports: readonly CommitReport[], error: string | null, ruleSet: RuleSet, link: string | null, emit: Emit): void {
   for (const report of reports) {
     const reporter = ruleSet.targets.get(report.target)
     if (!reporter) {
@@ -147,7 +149,7 @@ function emitFirstStatus(triggerId: string, target: TargetDefinition, reports: r
     }
     const phase = error === null ? 'pending' : 'error'
     const description = error === null ? queuedDescription(target) : `Not triggered: ${error}`
-    const built = buildStatusRequest(reporter, report, { state: phase, description, targetUrl: null })
+    const built = buildStatusRequest(reporter, report, { state: phase, description, targetUrl: link })
     emit(reporter.name, built.request, built.error, null, {
       id: statusDeliveryId(triggerId, reporter.name, phase),
       before: triggerId,

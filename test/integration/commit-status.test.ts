@@ -112,7 +112,8 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
       expect(request!.headers['authorization']).toBe(`Bearer ${SECRETS.GITHUB_STATUS_TOKEN}`)
       expect(request!.headers['accept']).toBe('application/vnd.github+json')
     }
-    expect(JSON.parse(pending!.body)).toEqual({ state: 'pending', description: 'Queued for bitrise-app', context: 'ci/bitrise' })
+    const link = `https://hookyard.example.com/ui#/delivery/${encodeURIComponent(trigger(ack).id)}`
+    expect(JSON.parse(pending!.body)).toEqual({ state: 'pending', target_url: link, description: 'Queued for bitrise-app', context: 'ci/bitrise' })
     expect(JSON.parse(success!.body)).toEqual({ state: 'success', target_url: BUILD_URL, description: 'Build #7 started on bitrise-app', context: 'ci/bitrise' })
     expect(servers.bitrise.requests).toHaveLength(1)
 
@@ -198,12 +199,18 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     const body = fixtureText('gitlab/push-hook')
     const res = await hy.post('gitlab', body, gitlabHeaders(SECRETS.GITLAB_WEBHOOK_TOKEN, 'Push Hook'))
     expect(res.status).toBe(202)
+    const id = trigger((await res.json()) as Ack).id
     const [pending, success] = await statuses(servers.gitlab, 2)
     for (const request of [pending, success]) {
       expect(request!.url).toBe('/api/v4/projects/acme%2Fwidgets/statuses/9f1e3c7a2b8d4e6f0a5c1b7d3e9f2a4c6b8d0e1f')
       expect(request!.headers['private-token']).toBe(SECRETS.GITLAB_STATUS_TOKEN)
     }
-    expect(JSON.parse(pending!.body)).toEqual({ state: 'pending', name: 'hookyard/gitlab-build', description: 'Queued for bitrise-app' })
+    expect(JSON.parse(pending!.body)).toEqual({
+      state: 'pending',
+      name: 'hookyard/gitlab-build',
+      target_url: `https://hookyard.example.com/ui#/delivery/${encodeURIComponent(id)}`,
+      description: 'Queued for bitrise-app',
+    })
     expect(JSON.parse(success!.body)).toEqual({ state: 'success', name: 'hookyard/gitlab-build', target_url: BUILD_URL, description: 'Build #7 started on bitrise-app' })
   })
 
@@ -219,6 +226,7 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     const body = fixtureText('bitbucket/repo-push')
     const res = await hy.post('bitbucket', body, bitbucketHeaders(SECRETS.BITBUCKET_WEBHOOK_SECRET, 'repo:push', body))
     expect(res.status).toBe(202)
+    const id = trigger((await res.json()) as Ack).id
     const [inProgress, successful] = await statuses(servers.bitbucket, 2)
     const sha = 'c3d4e5f60718293a4b5c6d7e8f9012345678901a'
     const basic = Buffer.from(`ci-bot:${SECRETS.BITBUCKET_APP_PASSWORD}`).toString('base64')
@@ -226,11 +234,11 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
       expect(request!.url).toBe(`/2.0/repositories/acme-team/widgets/commit/${sha}/statuses/build`)
       expect(request!.headers['authorization']).toBe(`Basic ${basic}`)
     }
-    // Bitbucket requires a url: before there is a build to link, it is the commit's page
+    // before there is a build to link, the url (which Bitbucket requires) is the delivery in the dashboard
     expect(JSON.parse(inProgress!.body)).toEqual({
       key: 'hookyard/bitbucket-build',
       state: 'INPROGRESS',
-      url: `https://bitbucket.org/acme-team/widgets/commits/${sha}`,
+      url: `https://hookyard.example.com/ui#/delivery/${encodeURIComponent(id)}`,
       name: 'hookyard/bitbucket-build',
       description: 'Queued for bitrise-app',
     })

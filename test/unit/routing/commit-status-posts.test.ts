@@ -49,6 +49,11 @@ describe('planning the first commit status of a route with report_to', () => {
     expect(body(pending)).toEqual({ state: 'pending', description: 'Queued for ci', context: 'hookyard/one' })
   })
 
+  it('links the trigger in the dashboard when HOOKYARD_PUBLIC_URL is set', async () => {
+    const result = await planDeliveries({ eventId: 'e1', envelopes: [branchPush()], ruleSet, userAgent: 'hookyard/test', publicUrl: 'https://hy.example.com/' })
+    expect(body(result.deliveries[0])).toMatchObject({ state: 'pending', target_url: 'https://hy.example.com/ui#/delivery/e1-1' })
+  })
+
   it('gives each target of a route its own context, and says when a cooldown holds the trigger', async () => {
     const deliveries = (await plan(branchPush({ branch: 'two' }))).filter((d) => d.route === 'two')
     expect(deliveries.map((d) => d.id)).toEqual(['e1-2-status-gh-status-pending', 'e1-2', 'e1-3-status-gh-status-pending', 'e1-3'])
