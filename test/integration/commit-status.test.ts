@@ -3,7 +3,7 @@ import { createDeliveryLog, type DeliveryLog } from '../../src/delivery-log/deli
 import { createKeys } from '../../src/delivery-log/keys.ts'
 import { startCaptureServer, type CaptureServer, type CapturedRequest } from '../helpers/capture-server.ts'
 import { fixtureText, githubBranchPush } from '../helpers/fixtures.ts'
-import { bitbucketHeaders, githubHeaders, gitlabHeaders } from '../helpers/sign.ts'
+import { bitbucketHeaders, giteaHeaders, githubHeaders, gitlabHeaders } from '../helpers/sign.ts'
 import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
 
 const SECRETS = {
@@ -13,6 +13,8 @@ const SECRETS = {
   GITHUB_STATUS_TOKEN: 'ghp-status-token-0123',
   GITLAB_STATUS_TOKEN: 'glpat-status-token-4567',
   BITBUCKET_APP_PASSWORD: 'bb-app-password-89ab',
+  GITEA_WEBHOOK_SECRET: 'gitea-webhook-secret-status',
+  GITEA_STATUS_TOKEN: 'gitea-status-token-cdef',
 }
 
 const BUILD_URL = 'https://app.bitrise.io/build/abc'
@@ -23,17 +25,22 @@ const BITRISE_OK = {
 }
 const FAST_RETRY = 'retry: { attempts: 3, backoff: 100ms, max_backoff: 200ms }'
 
-function rules(urls: Record<'bitrise' | 'github' | 'gitlab' | 'bitbucket', string>): string {
+type Stand = 'bitrise' | 'github' | 'gitlab' | 'bitbucket' | 'gitea'
+const STANDS: readonly Stand[] = ['bitrise', 'github', 'gitlab', 'bitbucket', 'gitea']
+
+function rules(urls: Record<Stand, string>): string {
   return `
 sources:
   github: { type: github, secret: "\${GITHUB_WEBHOOK_SECRET}" }
   gitlab: { type: gitlab, secret: "\${GITLAB_WEBHOOK_TOKEN}" }
   bitbucket: { type: bitbucket, secret: "\${BITBUCKET_WEBHOOK_SECRET}" }
+  gitea: { type: gitea, secret: "\${GITEA_WEBHOOK_SECRET}" }
 targets:
   bitrise-app: { type: bitrise, url: "${urls.bitrise}", app_slug: app-slug, token: bitrise-token-0000, retry: { attempts: 2, backoff: 100ms, max_backoff: 100ms }, timeout: 2s }
   bitrise-cooled: { type: bitrise, url: "${urls.bitrise}", app_slug: app-slug, token: bitrise-token-0000, cooldown: 1s }
   gh-status: { type: github-status, url: "${urls.github}", token: "\${GITHUB_STATUS_TOKEN}", context: ci/bitrise, ${FAST_RETRY} }
   gl-status: { type: gitlab-status, url: "${urls.gitlab}", token: "\${GITLAB_STATUS_TOKEN}", ${FAST_RETRY} }
+  gitea-status: { type: gitea-status, url: "${urls.gitea}", token: "\${GITEA_STATUS_TOKEN}", ${FAST_RETRY} }
   bb-status: { type: bitbucket-status, url: "${urls.bitbucket}", username: ci-bot, app_password: "\${BITBUCKET_APP_PASSWORD}", ${FAST_RETRY} }
 routes:
   - name: github-build
@@ -55,6 +62,10 @@ routes:
     when: push.branch != null
     to: bitrise-app
     report_to: [bb-status]
+  - name: gitea-build
+    source: gitea
+    to: bitrise-app
+    report_to: [gitea-status]
 `
 }
 
@@ -63,14 +74,14 @@ interface Ack {
 }
 
 describe('commit statuses posted back to the host of the commit (report_to)', () => {
-  const servers = {} as Record<'bitrise' | 'github' | 'gitlab' | 'bitbucket', CaptureServer>
+  const servers = {} as Record<Stand, CaptureServer>
   let hy: TestHookyard
   let log: DeliveryLog
 
   beforeAll(async () => {
-    for (const name of ['bitrise', 'github', 'gitlab', 'bitbucket'] as const) servers[name] = await startCaptureServer()
+    for (const name of STANDS) servers[name] = await startCaptureServer()
     servers.github.fallback = { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":1}' }
-    const urls = { bitrise: servers.bitrise.url, github: servers.github.url, gitlab: servers.gitlab.url, bitbucket: servers.bitbucket.url }
+    const urls = Object.fromEntries(STANDS.map((name) => [name, servers[name].url])) as Record<Stand, string>
     hy = await startTestHookyard({ rules: { 'status.yaml': rules(urls) }, env: { ...SECRETS, HOOKYARD_PUBLIC_URL: 'https://hookyard.example.com' } })
     log = createDeliveryLog(hy.redis, createKeys(hy.prefix), 3600_000)
   })
@@ -257,5 +268,18 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     expect((await hy.post('bitbucket', body, bitbucketHeaders(SECRETS.BITBUCKET_WEBHOOK_SECRET, 'repo:push', body))).status).toBe(202)
     const [, failed] = await statuses(servers.bitbucket, 2)
     expect(JSON.parse(failed!.body)).toMatchObject({ state: 'FAILED', description: 'bitrise-app refused the trigger: HTTP 500' })
+  })
+
+  it('Gitea push: POST /api/v1/repos/{owner}/{repo}/statuses/{sha} with Authorization: token, pending then success', async () => {
+    const body = fixtureText('gitea/push')
+    const res = await hy.post('gitea', body, giteaHeaders(SECRETS.GITEA_WEBHOOK_SECRET, 'push', body))
+    expect(res.status).toBe(202)
+    const [pending, success] = await statuses(servers.gitea, 2)
+    for (const request of [pending, success]) {
+      expect(request!.url).toBe('/api/v1/repos/acme/widgets/statuses/2b4d6f8a0c2e4b6d8f0a1a3c5e7f9b2d4f6a8c0e')
+      expect(request!.headers['authorization']).toBe(`token ${SECRETS.GITEA_STATUS_TOKEN}`)
+    }
+    expect(JSON.parse(pending!.body)).toMatchObject({ state: 'pending', context: 'hookyard/gitea-build' })
+    expect(JSON.parse(success!.body)).toEqual({ state: 'success', target_url: BUILD_URL, description: 'Build #7 started on bitrise-app', context: 'hookyard/gitea-build' })
   })
 })
