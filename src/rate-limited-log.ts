@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.ts'
+import type { Logger } from './logger.ts'
 
 /** How often a repeating failure writes a line at most, by default. */
 export const DEFAULT_LOG_INTERVAL_MS = 10_000

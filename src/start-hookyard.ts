@@ -12,6 +12,7 @@ import { createApp } from './http/create-app.ts'
 import { listenHttp } from './http/listen-http.ts'
 import { createIngestPipeline } from './ingest/ingest-pipeline.ts'
 import type { Logger } from './logger.ts'
+import { logConnectionErrors } from './log-connection-errors.ts'
 import { createMetrics } from './metrics/create-metrics.ts'
 import { createEventWriter, type StorageLimits } from './delivery-log/accept-event.ts'
 import { startRetentionSweep } from './delivery-log/sweep-retention.ts'
@@ -161,13 +162,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   // No auto-pipelining: measured with `npm run bench`, batching the per-event scripts cost more CPU
   // than the writes it saved (about 1,500 vs 1,750 req/s on two cores).
   const producerRedis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: false })
-  // once per outage, not once per reconnect attempt
-  let lastRedisError = ''
-  producerRedis.on('ready', () => (lastRedisError = ''))
-  producerRedis.on('error', (err) => {
-    if (err.message !== lastRedisError) logger.warn({ err: err.message }, 'redis connection error')
-    lastRedisError = err.message
-  })
+  logConnectionErrors(producerRedis, logger, 'producer')
   opened.push(() => producerRedis.disconnect())
   await waitForRedis(producerRedis, redisUrl)
   if (!embedded) await warnIfEvicting(producerRedis, logger)
@@ -193,6 +188,8 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   // Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing.
   const workerRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
   const pumpRedis = config.role === 'ingest' ? null : new Redis(redisUrl, { maxRetriesPerRequest: null })
+  if (workerRedis) logConnectionErrors(workerRedis, logger, 'worker')
+  if (pumpRedis) logConnectionErrors(pumpRedis, logger, 'pump')
   opened.push(() => workerRedis?.disconnect(), () => pumpRedis?.disconnect())
   const workerQueue = workerRedis && createDeliveryQueue(workerRedis, queueKeys, logger)
   // commit statuses of routes with report_to: posted as deliveries through the worker's queue

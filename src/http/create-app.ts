@@ -10,7 +10,7 @@ import { createUiRoutes } from './ui/ui-routes.ts'
 import { HookyardError } from '../errors.ts'
 import { toErrorResponse } from './error-response.ts'
 import { recordIngest } from './ingest-metrics.ts'
-import { createRateLimitedLog } from './rate-limited-log.ts'
+import { createRateLimitedLog } from '../rate-limited-log.ts'
 import { readRawBody } from './read-raw-body.ts'
 
 export interface AppOptions {

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server'
 import type { Server as HttpServer } from 'node:http'
 import type { HttpLimits } from '../config.ts'
 import type { Logger } from '../logger.ts'
-import { createRateLimitedLog } from './rate-limited-log.ts'
+import { createRateLimitedLog } from '../rate-limited-log.ts'
 
 export interface ListenOptions {
   port: number

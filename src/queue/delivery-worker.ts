@@ -5,6 +5,7 @@ import { sendAttempt } from '../delivery/send-attempt.ts'
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import { perRequestLogger, type Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
+import { createRateLimitedLog } from '../rate-limited-log.ts'
 import type { FlowControl } from '../rules/types.ts'
 import { attemptDelivery, type AttemptDeps, type AttemptResultRecord } from './attempt-delivery.ts'
 import type { CooldownStore } from './cooldown-store.ts'
@@ -327,7 +328,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
       },
     }
   )
-  worker.on('error', (err) => logger.error({ err }, 'worker error'))
+  // during a Redis outage BullMQ reports every failed reconnect and poll: counted, not written
+  const errors = createRateLimitedLog({ logger, level: 'error', message: 'worker error' })
+  worker.on('error', (err) => errors.failed({ err }))
   return worker
 }
 

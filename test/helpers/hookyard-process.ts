@@ -11,6 +11,8 @@ export interface HookyardProcess {
   child: ChildProcess
   /** parsed JSON log lines so far */
   logs(): Record<string, unknown>[]
+  /** everything printed so far, stdout and stderr, JSON or not */
+  output(): string
   /** SIGTERM and wait for exit */
   stop(): Promise<void>
   /** SIGKILL and wait for exit */
@@ -51,6 +53,7 @@ export async function startHookyardProcess(role: 'all' | 'ingest' | 'worker', en
     url: `http://127.0.0.1:${String(listening['port'])}`,
     child,
     logs,
+    output,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
   }

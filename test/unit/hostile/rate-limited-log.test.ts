@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createRateLimitedLog } from '../../../src/http/rate-limited-log.ts'
+import { createRateLimitedLog } from '../../../src/rate-limited-log.ts'
 import { createLogger } from '../../../src/logger.ts'
 
 interface Line {
