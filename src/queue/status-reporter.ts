@@ -121,7 +121,7 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
       const phase: StatusPhase = outcome.delivered ? 'success' : outcome.status === null ? 'error' : 'failure'
       const status: StatusPost = {
         state: phase === 'success' ? 'success' : phase === 'failure' ? 'failure' : 'error',
-        description: describe(trigger.target, outcome),
+        description: describeOutcome(trigger.target, outcome),
         targetUrl: (outcome.delivered ? outcome.build?.url : undefined) ?? deliveryLink(options.publicUrl, trigger.deliveryId),
       }
       for (const report of trigger.reports) {
@@ -162,10 +162,13 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
   }
 }
 
-function describe(target: string, outcome: TriggerOutcome): string {
+/** The status's words for how the trigger ended: the build it started, or why it did not go. */
+function describeOutcome(target: string, outcome: TriggerOutcome): string {
   if (outcome.delivered) {
-    const build = outcome.build?.number ?? outcome.build?.id
-    return build === undefined ? `Triggered on ${target}` : `Build ${outcome.build?.number === undefined ? build : `#${build}`} started on ${target}`
+    const { number, id } = outcome.build ?? {}
+    if (number !== undefined) return `Build #${number} started on ${target}`
+    if (id !== undefined) return `Build ${id} started on ${target}`
+    return `Triggered on ${target}`
   }
   const reason = outcome.reason ?? 'unknown reason'
   return outcome.status === null ? `${target} not reached: ${reason}` : `${target} refused the trigger: ${reason}`

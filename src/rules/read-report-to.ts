@@ -2,11 +2,10 @@ import { isMap, isSeq } from 'yaml'
 import { compileRuleExpression, type ExpressionScope } from './compile-rule-expression.ts'
 import type { NameRegistry } from './name-registry.ts'
 import type { RouteItem } from './parse-rule-file.ts'
-import type { ReportToDefinition, SourceDefinition, TargetDefinition } from './types.ts'
+import type { Origin, ReportToDefinition, SourceDefinition, TargetDefinition } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
-import { describeNode, mapEntries, resolveNode, stringValue } from './yaml-nodes.ts'
+import { describeNode, mapEntries, resolveNode, stringValue, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
-import type { MapEntry } from './yaml-nodes.ts'
 
 const ENTRY_KEYS = ['target', 'repository', 'sha']
 
@@ -87,7 +86,8 @@ export function readReportTo(entry: MapEntry | undefined, item: RouteItem, scope
   return out
 }
 
-function checkReporter(target: string, at: ReturnType<typeof nodeOrigin>, prefix: string, names: ReportToScope, ctx: ValidationContext): boolean {
+/** Whether `target` is a declared reporter; reports why not (a target that failed validation is already reported). */
+function checkReporter(target: string, at: Origin, prefix: string, names: ReportToScope, ctx: ValidationContext): boolean {
   if (!names.targetNames.has(target)) {
     if (names.complete) {
       ctx.problems.add(at, `${prefix}: report_to: unknown target ${target} (declared targets: ${names.targetNames.list()})`)
