@@ -9,7 +9,7 @@ import { createAdminRoutes } from './admin-routes.ts'
 import { createUiRoutes } from './ui/ui-routes.ts'
 import { HookyardError } from '../errors.ts'
 import { toErrorResponse } from './error-response.ts'
-import { recordIngest } from './ingest-metrics.ts'
+import { recordIngest, REQUEST_TIMEOUT_STATUS } from './ingest-metrics.ts'
 import { createRateLimitedLog } from '../rate-limited-log.ts'
 import { readRawBody } from './read-raw-body.ts'
 
@@ -91,15 +91,18 @@ export function createApp(options: AppOptions): Hono {
         return c.json(result.body, result.status)
       } catch (err) {
         const res = toErrorResponse(err)
-        observe(res.status, res.body)
-        if (err instanceof HookyardError && err.code === 'STORE_UNAVAILABLE') {
+        const storeDown = err instanceof HookyardError && err.code === 'STORE_UNAVAILABLE'
+        const sendersMistake = err instanceof HookyardError && res.status < 500
+        const cutOffBody = !storeDown && !sendersMistake && incoming !== undefined && !incoming.complete
+        observe(cutOffBody ? REQUEST_TIMEOUT_STATUS : res.status, res.body)
+        if (storeDown) {
           // a known condition: the reason is enough, a stack per request would only repeat itself
           storeOutage.failed({ source: c.req.param('source'), reason: reasonOf(err) })
-        } else if (err instanceof HookyardError && res.status < 500) {
+        } else if (sendersMistake) {
           // the sender's mistake, one line per request like an accepted event's; the reason a
           // signature failed is told only here, never in the answer
           logger.warn({ source: c.req.param('source'), status: res.status, code: err.code, reason: err.message }, 'webhook rejected')
-        } else if (incoming && !incoming.complete) {
+        } else if (cutOffBody) {
           // the body never arrived (HTTP_REQUEST_TIMEOUT answered 408, or the sender hung up): not
           // our failure, and a client holding connections open on purpose must not flood the log
           cutOff.failed({ source: c.req.param('source'), reason: (err as Error).message })

@@ -3,10 +3,14 @@ import type { IngestOutcome, MetricsRecorder } from '../metrics/metrics-recorder
 /** The `source` label of a request to a source the rules do not define: paths are sender-chosen, labels must stay few. */
 export const UNKNOWN_SOURCE_LABEL = '(unknown)'
 
+/** What Node's HTTP server answers a request whose body did not arrive within HTTP_REQUEST_TIMEOUT. */
+export const REQUEST_TIMEOUT_STATUS = 408
+
 const OUTCOME_BY_STATUS: Record<number, IngestOutcome> = {
   400: 'bad_request',
   401: 'unauthorized',
   404: 'unknown_source',
+  [REQUEST_TIMEOUT_STATUS]: 'incomplete',
   413: 'too_large',
   503: 'unavailable',
 }

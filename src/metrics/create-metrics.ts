@@ -32,7 +32,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   const events = new Counter({
     name: 'hookyard_events_received_total',
-    help: 'Inbound webhook requests by source and outcome (accepted, no_match, duplicate, ping, unauthorized, bad_request, too_large, unavailable, unknown_source, error).',
+    help: 'Inbound webhook requests by source and outcome (accepted, no_match, duplicate, ping, unauthorized, bad_request, too_large, unavailable, unknown_source, incomplete, error).',
     labelNames: ['source', 'outcome'] as const,
     registers,
   })

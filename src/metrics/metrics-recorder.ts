@@ -15,6 +15,8 @@ export type IngestOutcome =
   | 'too_large'
   | 'unavailable'
   | 'unknown_source'
+  /** the sender hung up or HTTP_REQUEST_TIMEOUT cut it off before its body arrived */
+  | 'incomplete'
   | 'error'
 
 /** A delivery's final state: delivered or failed by the worker, or coalesced by a cooldown. */

@@ -125,6 +125,10 @@ describe('slow and idle clients are cut off', () => {
     await expect.poll(() => hy.logs.filter((l) => l.includes('closed before their body arrived')), { timeout: 5_000 }).toHaveLength(1)
     expect(JSON.parse(hy.logs.find((l) => l.includes('closed before their body arrived'))!)).toMatchObject({ level: 40, source: 'github', reason: 'aborted' })
     expect(hy.logs.filter((l) => l.includes('"level":50'))).toEqual([])
+    // counted as a body that never arrived, not as a failure of hookyard's
+    const metrics = await (await fetch(`${hy.url}/metrics`)).text()
+    expect(metrics).toContain('hookyard_events_received_total{source="github",outcome="incomplete"} 1')
+    expect(metrics).not.toContain('outcome="error"')
   })
 
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
