@@ -37,6 +37,7 @@ sources:
   gitea: { type: gitea, secret: "\${GITEA_WEBHOOK_SECRET}" }
 targets:
   bitrise-app: { type: bitrise, url: "${urls.bitrise}", app_slug: app-slug, token: bitrise-token-0000, retry: { attempts: 2, backoff: 100ms, max_backoff: 100ms }, timeout: 2s }
+  bitrise-down: { type: bitrise, url: "http://127.0.0.1:9", app_slug: app-slug, token: bitrise-token-0000, retry: { attempts: 1 }, timeout: 2s }
   bitrise-cooled: { type: bitrise, url: "${urls.bitrise}", app_slug: app-slug, token: bitrise-token-0000, cooldown: 1s }
   gh-status: { type: github-status, url: "${urls.github}", token: "\${GITHUB_STATUS_TOKEN}", context: ci/bitrise, ${FAST_RETRY} }
   gl-status: { type: gitlab-status, url: "${urls.gitlab}", token: "\${GITLAB_STATUS_TOKEN}", ${FAST_RETRY} }
@@ -45,8 +46,13 @@ targets:
 routes:
   - name: github-build
     source: github
-    when: event = "push" and push.branch != "cooled"
+    when: event = "push" and push.branch != "cooled" and push.branch != "down"
     to: bitrise-app
+    report_to: [gh-status]
+  - name: github-down
+    source: github
+    when: push.branch = "down"
+    to: bitrise-down
     report_to: [gh-status]
   - name: github-cooled
     source: github
@@ -151,6 +157,15 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     })
     expect(servers.bitrise.requests).toHaveLength(2)
     expect((await log.getDelivery(trigger(ack).id))!.status).toBe('failed')
+  })
+
+  it('a target that cannot be reached: error, saying so', async () => {
+    await pushToGithub((p) => {
+      p['ref'] = 'refs/heads/down'
+    })
+    const [pending, error] = await statuses(servers.github, 2)
+    expect(JSON.parse(pending!.body)).toMatchObject({ state: 'pending', context: 'ci/bitrise' })
+    expect(JSON.parse(error!.body)).toMatchObject({ state: 'error', description: expect.stringMatching(/^bitrise-down not reached: \S/) as unknown, context: 'ci/bitrise' })
   })
 
   it('a rate-limited status (403 + Retry-After: 1) is retried after the wait and arrives; the trigger goes once, unaffected', async () => {
