@@ -87,10 +87,10 @@ export function buildStatusRequest(reporter: TargetDefinition, report: CommitRep
   }
 }
 
-/** How the first status describes a queued trigger: a cooldown may hold it, or fold it into a newer event. */
+/** How the first status describes a queued trigger: a cooldown may fold it into a newer event. */
 export function queuedDescription(target: TargetDefinition): string {
   if (target.cooldownMs > 0) {
-    return `Queued for ${target.name}: waits for its ${formatWindow(target.cooldownMs)} cooldown (a newer event may take its place)`
+    return `Queued for ${target.name} (${formatWindow(target.cooldownMs)} cooldown: a newer event may take its place)`
   }
   return `Queued for ${target.name}`
 }

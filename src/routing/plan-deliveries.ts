@@ -137,7 +137,8 @@ async function commitReports(route: RouteDefinition, target: TargetDefinition, e
 
 /**
  * The first status of each commit, stored and queued with the trigger itself: `pending` (saying
- * when a cooldown holds it), or `error` when the trigger could not be built and will never go.
+ * when a cooldown may fold it into a newer event), or `error` when the trigger could not be
+ * built and will never go.
  * It is queued ahead of the trigger, so a worker takes it first and it is on its way before the
  * trigger's outcome is posted.
  */

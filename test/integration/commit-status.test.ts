@@ -209,7 +209,7 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     await expect.poll(() => bySha(shas[2]!).map((b) => b['state']), { timeout: 10_000 }).toEqual(['pending', 'success'])
     await expect.poll(() => bySha(shas[1]!).length).toBe(2)
     const [queued, coalesced] = bySha(shas[1]!)
-    expect(queued).toMatchObject({ state: 'pending', description: 'Queued for bitrise-cooled: waits for its 1s cooldown (a newer event may take its place)', context: 'ci/bitrise' })
+    expect(queued).toMatchObject({ state: 'pending', description: 'Queued for bitrise-cooled (1s cooldown: a newer event may take its place)', context: 'ci/bitrise' })
     const into = trigger3(acks[2]!)
     expect(coalesced).toEqual({
       state: 'pending',

@@ -54,11 +54,11 @@ describe('planning the first commit status of a route with report_to', () => {
     expect(body(result.deliveries[0])).toMatchObject({ state: 'pending', target_url: 'https://hy.example.com/ui#/delivery/e1-1' })
   })
 
-  it('gives each target of a route its own context, and says when a cooldown holds the trigger', async () => {
+  it('gives each target of a route its own context, and says when a cooldown may fold the trigger', async () => {
     const deliveries = (await plan(branchPush({ branch: 'two' }))).filter((d) => d.route === 'two')
     expect(deliveries.map((d) => d.id)).toEqual(['e1-2-status-gh-status-pending', 'e1-2', 'e1-3-status-gh-status-pending', 'e1-3'])
     expect(body(deliveries[0])).toMatchObject({ context: 'hookyard/two/ci', description: 'Queued for ci' })
-    expect(body(deliveries[2])).toMatchObject({ context: 'hookyard/two/slow', description: 'Queued for slow: waits for its 5m cooldown (a newer event may take its place)' })
+    expect(body(deliveries[2])).toMatchObject({ context: 'hookyard/two/slow', description: 'Queued for slow (5m cooldown: a newer event may take its place)' })
   })
 
   it("uses the reporter's context when it sets one", async () => {
