@@ -33,6 +33,11 @@ export async function startProcess(args: string[], env: Record<string, string>, 
     child.stdout?.on('data', onData)
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)))
   })
+  return processHandle(child, port)
+}
+
+/** The handle of a spawned server listening on `port`: its CPU time, memory, and a way to stop it. */
+export function processHandle(child: ChildProcess, port: number): BenchProcess {
   return {
     port,
     pid: child.pid ?? -1,
@@ -40,7 +45,7 @@ export async function startProcess(args: string[], env: Record<string, string>, 
     cpuMicros: () => cpuMicros(child.pid ?? -1),
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) {
+        if (child.exitCode !== null || child.signalCode !== null) {
           resolve()
           return
         }

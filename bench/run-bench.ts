@@ -1,7 +1,10 @@
 /**
- * `npm run bench`: measures, in one run on this machine, the CLI's start-up cost, a bare Hono
- * server reading the body (the baseline), hookyard's durable ingest, end-to-end deliveries per second, the mapping cost per event
- * and RSS under load. Prints each figure with hookyard's ratio to the baseline and writes them as JSON.
+ * `npm run bench`: measures, in one run on this machine, the CLI's start-up cost, hookyard's durable
+ * ingest beside three baselines (a bare Hono server reading the body; a naive durable Hono server
+ * that checks the signature and does one XADD; adnanh/webhook when installed), end-to-end
+ * deliveries per second, the mapping cost per event and RSS under load. req/s swing with a shared
+ * machine's load, so beside them it prints what does not: CPU, Redis memory and AOF bytes per
+ * event, and the ratios between the servers. Writes every figure as JSON (BENCH_OUT).
  * BENCH_ONLY=startup measures the start-up section alone.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,9 +17,11 @@ import { buildDist } from '../test/helpers/build-dist.ts'
 import { BENCH_SECRET, benchRules } from './bench-rules.ts'
 import { runLoad, type LoadResult } from './load.ts'
 import { measureMappingCost } from './mapping-cost.ts'
-import { cpuMicros, startProcess, type BenchProcess } from './processes.ts'
+import { accepted, DurableStore, measured, type RunFigures } from './measured-run.ts'
+import { startProcess } from './processes.ts'
 import { startRecordingTarget } from './recording-target.ts'
 import { measureStartup } from './startup.ts'
+import { startWebhook, WEBHOOK_MISSING } from './webhook-baseline.ts'
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32)
 const DURATION_SEC = Number(process.env['BENCH_DURATION'] ?? 10)
@@ -33,9 +38,11 @@ const headers = {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'hookyard-bench-'))
-  // one Redis for the ingest rounds, a fresh one for end to end: what the rounds stored would
-  // otherwise make every AOF rewrite of the end-to-end run several times larger
+  // one Redis for the ingest rounds, one (same flags) for the naive durable baseline, a fresh one
+  // for end to end: what the rounds stored would otherwise make every AOF rewrite of the
+  // end-to-end run several times larger
   const redis = await startRedisServer({ dir: join(work, 'redis') })
+  const naiveRedis = await startRedisServer({ dir: join(work, 'redis-naive') })
   let e2eRedis: RedisServerHandle | null = null
   const target = await startRecordingTarget()
   const rulesDir = join(work, 'rules')
@@ -61,30 +68,89 @@ async function main(): Promise<void> {
     }
     log(`payload: ${body.length} bytes GitHub push, ${CONNECTIONS} connections, ${DURATION_SEC} s per run`)
 
-    // the machine's speed drifts (shared hosts): baseline and ingest alternate, and the round with
-    // the median ingest rate is reported, with the baseline measured right before it
+    // the machine's speed drifts (shared hosts): the servers take turns, and the round with the
+    // median ingest rate is reported, with the baselines measured right before it
     const bare = await startProcess(['--import', 'tsx', 'bench/bare-hono-server.ts'], {}, 'listening')
+    const naive = await startProcess(['--import', 'tsx', 'bench/naive-durable-server.ts'], { REDIS_URL: naiveRedis.url, BENCH_SECRET }, 'listening')
     const ingest = await startProcess(['bin/hookyard.js', 'serve', '--role', 'ingest'], { ...env, REDIS_URL: redis.url, HOOKYARD_PREFIX: 'bench-ingest' }, 'hookyard listening')
-    await load(bare.port) // warm-up
-    await load(ingest.port)
+    const webhook = await startWebhook(work, BENCH_SECRET)
+    if (!webhook) log(WEBHOOK_MISSING)
+    const ingestStore = new DurableStore(redis, join(work, 'redis'))
+    const naiveStore = new DurableStore(naiveRedis, join(work, 'redis-naive'))
+    await ingestStore.storage.holdRewrites()
+    await naiveStore.storage.holdRewrites()
+    // warm-up
+    await load(bare.port)
+    naiveStore.stored += accepted(await load(naive.port))
+    ingestStore.stored += accepted(await load(ingest.port))
+    if (webhook) await load(webhook.port)
     const rounds: Round[] = []
     for (let i = 1; i <= ROUNDS; i++) {
-      const [baseline, baselineCpu] = await measured(bare, redis.pid, () => load(bare.port))
-      const [accepted, ingestCpu] = await measured(ingest, redis.pid, () => load(ingest.port))
-      const ratio = accepted.requestsPerSec / baseline.requestsPerSec
-      rounds.push({ baseline, baselineCpu, accepted, ingestCpu, ratio })
-      log(`round ${i}/${ROUNDS}   baseline ${baseline.requestsPerSec} req/s, ingest ${accepted.requestsPerSec} req/s (${ratio.toFixed(2)} x)`)
+      const bareRun = await measured(bare, () => load(bare.port))
+      const naiveRun = await measured(naive, () => load(naive.port), naiveStore)
+      const ingestRun = await measured(ingest, () => load(ingest.port), ingestStore)
+      const webhookRun = webhook ? await measured(webhook, () => load(webhook.port)) : null
+      const ratio = ingestRun.load.requestsPerSec / bareRun.load.requestsPerSec
+      rounds.push({ bare: bareRun, naive: naiveRun, ingest: ingestRun, webhook: webhookRun, ratio })
+      log(
+        `round ${i}/${ROUNDS}   baseline ${bareRun.load.requestsPerSec} req/s, ingest ${ingestRun.load.requestsPerSec} req/s (${ratio.toFixed(2)} x), ` +
+          `naive durable ${naiveRun.load.requestsPerSec} req/s${webhookRun ? `, adnanh webhook ${webhookRun.load.requestsPerSec} req/s` : ''}`
+      )
     }
-    const { baseline, baselineCpu, accepted, ingestCpu, ratio } = medianRound(rounds)
+    const round = medianRound(rounds)
+    const { ratio } = round
+    const { load: baseline, cpu: baselineCpu } = round.bare
+    const { load: acceptedRun, cpu: ingestCpu } = round.ingest
     const ingestRss = ingest.rssMiB()
-    await bare.stop()
-    await ingest.stop()
+    await Promise.all([bare.stop(), naive.stop(), ingest.stop(), webhook?.stop()])
     log(`baseline  bare Hono reading the body: ${baseline.requestsPerSec} req/s, p99 ${baseline.p99Ms} ms; CPU per request: server ${baselineCpu.server} us, load generator ${baselineCpu.loadGenerator} us`)
-    log(`ingest    hookyard durable accept: ${accepted.requestsPerSec} req/s (${ratio.toFixed(2)} x baseline), p50 ${accepted.p50Ms} ms, p99 ${accepted.p99Ms} ms, non-2xx ${accepted.non2xx}, errors ${accepted.errors}`)
-    log(`cpu       per accepted request: hookyard ${ingestCpu.server} us, redis ${ingestCpu.redis} us (AOF rewrites included), load generator ${ingestCpu.loadGenerator} us`)
+    log(`ingest    hookyard durable accept: ${acceptedRun.requestsPerSec} req/s (${ratio.toFixed(2)} x baseline), p50 ${acceptedRun.p50Ms} ms, p99 ${acceptedRun.p99Ms} ms, non-2xx ${acceptedRun.non2xx}, errors ${acceptedRun.errors}`)
+    log(`cpu       per accepted request: hookyard ${ingestCpu.server} us, redis ${ingestCpu.redis} us (no AOF rewrite during the run), load generator ${ingestCpu.loadGenerator} us`)
     log(`memory    hookyard RSS under load: ${ingestRss.now} MiB (peak ${ingestRss.peak} MiB)`)
+    const naiveRun = round.naive
+    log(
+      `naive     durable Hono (HMAC check, one XADD of the body, 202 after the write): ${naiveRun.load.requestsPerSec} req/s, p50 ${naiveRun.load.p50Ms} ms, p99 ${naiveRun.load.p99Ms} ms, ` +
+        `non-2xx ${naiveRun.load.non2xx}; CPU per accepted request: server ${naiveRun.cpu.server} us, redis ${naiveRun.cpu.redis} us`
+    )
+    const webhookRun = round.webhook
+    if (webhookRun) {
+      log(
+        `webhook   adnanh/webhook (HMAC rule, runs /bin/true, stores nothing): ${webhookRun.load.requestsPerSec} req/s, p50 ${webhookRun.load.p50Ms} ms, p99 ${webhookRun.load.p99Ms} ms, ` +
+          `non-2xx ${webhookRun.load.non2xx}; CPU per request: server ${webhookRun.cpu.server} us (its /bin/true runs included)`
+      )
+    }
+    const ingestStorage = round.ingest.storage
+    const naiveStorage = naiveRun.storage
+    if (!ingestStorage || !naiveStorage) throw new Error('the durable runs carry storage figures')
+    log(
+      `storage   per accepted event: hookyard Redis memory ${ingestStorage.memory} B, AOF ${ingestStorage.aof} B; ` +
+        `naive durable Redis memory ${naiveStorage.memory} B, AOF ${naiveStorage.aof} B (payload ${body.length} B)`
+    )
+    const rewrite = { ingest: await ingestStore.rewriteCpu(), naive: await naiveStore.rewriteCpu() }
+    log(`rewrite   one AOF rewrite, Redis CPU per stored event: hookyard ${rewrite.ingest} us (${ingestStore.stored} events), naive durable ${rewrite.naive} us (${naiveStore.stored} events)`)
+    await ingestStore.close()
+    await naiveStore.close()
+    const ratios = {
+      ingest_to_naive: {
+        req_per_sec: ratioOf(acceptedRun.requestsPerSec, naiveRun.load.requestsPerSec),
+        cpu_per_event: ratioOf(ingestCpu.server + ingestCpu.redis, naiveRun.cpu.server + naiveRun.cpu.redis),
+        redis_memory_per_event: ratioOf(ingestStorage.memory, naiveStorage.memory),
+        aof_bytes_per_event: ratioOf(ingestStorage.aof, naiveStorage.aof),
+      },
+      ingest_to_bare: { req_per_sec: ratioOf(acceptedRun.requestsPerSec, baseline.requestsPerSec), cpu_per_request: ratioOf(ingestCpu.server, baselineCpu.server) },
+      webhook_to_ingest: webhookRun
+        ? { req_per_sec: ratioOf(webhookRun.load.requestsPerSec, acceptedRun.requestsPerSec), cpu_per_event: ratioOf(webhookRun.cpu.server, ingestCpu.server + ingestCpu.redis) }
+        : null,
+    }
+    const n = ratios.ingest_to_naive
+    log(
+      `ratios    hookyard / naive durable: req/s ${n.req_per_sec} x, CPU per event (server + redis) ${n.cpu_per_event} x, Redis memory per event ${n.redis_memory_per_event} x, AOF bytes per event ${n.aof_bytes_per_event} x; ` +
+        `hookyard / bare Hono: req/s ${ratios.ingest_to_bare.req_per_sec} x, server CPU per request ${ratios.ingest_to_bare.cpu_per_request} x` +
+        (ratios.webhook_to_ingest ? `; adnanh webhook / hookyard: req/s ${ratios.webhook_to_ingest.req_per_sec} x, CPU per request (all its processes) ${ratios.webhook_to_ingest.cpu_per_event} x` : '')
+    )
 
     await redis.stop()
+    await naiveRedis.stop()
     e2eRedis = await startRedisServer({ dir: join(work, 'redis-e2e') })
     const all = await startProcess(['bin/hookyard.js', 'serve', '--role', 'all'], { ...env, REDIS_URL: e2eRedis.url, HOOKYARD_PREFIX: 'bench-e2e' }, 'hookyard listening')
     const before = target.count()
@@ -97,7 +163,7 @@ async function main(): Promise<void> {
     await all.stop()
     // ingest and delivery share the machine (and here the process): compare with both accept rates
     const ofOwnIngest = deliveredPerSec / endToEnd.requestsPerSec
-    const ofIngestOnly = deliveredPerSec / accepted.requestsPerSec
+    const ofIngestOnly = deliveredPerSec / acceptedRun.requestsPerSec
     log(`e2e       deliveries to a local target (--role all): ${deliveredPerSec} /s while accepting ${endToEnd.requestsPerSec} req/s (${ofOwnIngest.toFixed(2)} x its own accept rate, ${ofIngestOnly.toFixed(2)} x the ingest-only rate), RSS ${allRss.now} MiB (peak ${allRss.peak} MiB)`)
 
     const mappingUs = await measureMappingCost(rulesText, { BENCH_SECRET }, body, 5000)
@@ -107,9 +173,30 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
       settings: { connections: CONNECTIONS, duration_sec: DURATION_SEC, rounds: ROUNDS, payload_bytes: body.length },
       startup,
-      rounds: rounds.map((r) => ({ baseline_req_per_sec: r.baseline.requestsPerSec, ingest_req_per_sec: r.accepted.requestsPerSec, ratio: Number(r.ratio.toFixed(3)) })),
+      rounds: rounds.map((r) => ({
+        baseline_req_per_sec: r.bare.load.requestsPerSec,
+        ingest_req_per_sec: r.ingest.load.requestsPerSec,
+        ratio: Number(r.ratio.toFixed(3)),
+        naive_durable_req_per_sec: r.naive.load.requestsPerSec,
+        webhook_req_per_sec: r.webhook?.load.requestsPerSec ?? null,
+      })),
       baseline_bare_hono: { ...baseline, cpu_us_per_request: baselineCpu },
-      ingest: { ...accepted, ratio_to_baseline: Number(ratio.toFixed(3)), rss_mib: ingestRss, cpu_us_per_request: ingestCpu },
+      ingest: {
+        ...acceptedRun,
+        ratio_to_baseline: Number(ratio.toFixed(3)),
+        rss_mib: ingestRss,
+        cpu_us_per_request: ingestCpu,
+        redis_bytes_per_event: ingestStorage,
+        aof_rewrite_cpu_us_per_stored_event: rewrite.ingest,
+      },
+      baseline_naive_durable: {
+        ...naiveRun.load,
+        cpu_us_per_request: naiveRun.cpu,
+        redis_bytes_per_event: naiveStorage,
+        aof_rewrite_cpu_us_per_stored_event: rewrite.naive,
+      },
+      baseline_adnanh_webhook: webhookRun ? { ...webhookRun.load, cpu_us_per_request: webhookRun.cpu } : null,
+      ratios,
       end_to_end: {
         accepted: endToEnd,
         delivered_per_sec: deliveredPerSec,
@@ -124,43 +211,31 @@ async function main(): Promise<void> {
   } finally {
     await target.close()
     await redis.stop()
+    await naiveRedis.stop()
     await e2eRedis?.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }
 
 interface Round {
-  baseline: LoadResult
-  baselineCpu: CpuPerRequest
-  accepted: LoadResult
-  ingestCpu: CpuPerRequest
+  bare: RunFigures
+  naive: RunFigures
+  ingest: RunFigures
+  webhook: RunFigures | null
+  /** ingest / bare Hono, req/s */
   ratio: number
 }
 
 /** The round whose ingest rate is the median of all rounds. */
 function medianRound(rounds: Round[]): Round {
-  const sorted = [...rounds].sort((a, b) => a.accepted.requestsPerSec - b.accepted.requestsPerSec)
+  const sorted = [...rounds].sort((a, b) => a.ingest.load.requestsPerSec - b.ingest.load.requestsPerSec)
   const median = sorted[Math.floor((sorted.length - 1) / 2)]
   if (!median) throw new Error('BENCH_ROUNDS must be at least 1')
   return median
 }
 
-interface CpuPerRequest {
-  server: number
-  redis: number
-  loadGenerator: number
-}
-
-/** Runs one load and the CPU time it cost each process, per answered request. */
-async function measured(server: BenchProcess, redisPid: number, run: () => Promise<LoadResult>): Promise<[LoadResult, CpuPerRequest]> {
-  const before = { server: server.cpuMicros(), redis: cpuMicros(redisPid), self: process.cpuUsage() }
-  const result = await run()
-  const self = process.cpuUsage(before.self)
-  const per = (us: number): number => Math.round(us / Math.max(1, result.total))
-  return [
-    result,
-    { server: per(server.cpuMicros() - before.server), redis: per(cpuMicros(redisPid) - before.redis), loadGenerator: per(self.user + self.system) },
-  ]
+function ratioOf(a: number, b: number): number {
+  return Number((a / b).toFixed(2))
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
