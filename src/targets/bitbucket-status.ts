@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import { basicCredential } from './basic-credential.ts'
-import { boundedKey, clip, readCommitStatus, repositorySegments, type CommitState } from './commit-status.ts'
+import { boundedKey, clip, readCommitStatus, REPORTER_TRAITS, repositorySegments, type CommitState } from './commit-status.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, secretOption } from './option-schemas.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
@@ -57,10 +57,7 @@ export const bitbucketStatusPreset: TargetPreset<BitbucketStatusOptions> = {
   optionsSchema,
   secretOptions: ['app_password', 'token'],
   derivedSecrets: (options) => (options.username !== undefined && options.app_password !== undefined ? [basicCredential(options.username, options.app_password)] : []),
-  // never evaluated: hookyard builds a reporter's input itself (see CommitStatus)
-  defaultMap: '$',
-  defaultCooldownMs: 0,
-  reporter: true,
+  ...REPORTER_TRAITS,
   buildRequest(mapped: unknown, options: BitbucketStatusOptions): OutboundRequest {
     const status = readCommitStatus(mapped, WHAT)
     const [workspace, repo] = repositorySegments(status.repository, 2, 'workspace/repo', WHAT)

@@ -88,6 +88,22 @@ export function repositorySegments(repository: string, count: number, example: s
   return names.map(encodeURIComponent)
 }
 
+/**
+ * What every reporter preset shares: hookyard builds a reporter's input itself (a CommitStatus),
+ * so the map is never evaluated, and no cooldown holds a status back.
+ */
+export const REPORTER_TRAITS = { defaultMap: '$', defaultCooldownMs: 0, reporter: true } as const
+
+/** The body GitHub and Gitea take alike: `{ state, target_url?, description, context }`. */
+export function statusBody(status: CommitStatus, descriptionMax: number): string {
+  return JSON.stringify({
+    state: status.state,
+    ...(status.target_url === null ? {} : { target_url: status.target_url }),
+    description: clip(status.description, descriptionMax),
+    context: status.context,
+  })
+}
+
 /** Cuts text to `max` characters (an ellipsis marks the cut): hosts refuse or clip longer descriptions. */
 export function clip(text: string, max: number): string {
   const chars = [...text]

@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import { clip, readCommitStatus, repositorySegments } from './commit-status.ts'
+import { readCommitStatus, REPORTER_TRAITS, repositorySegments, statusBody } from './commit-status.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, secretOption } from './option-schemas.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
@@ -39,10 +39,7 @@ export const giteaStatusPreset: TargetPreset<GiteaStatusOptions> = {
   type: 'gitea-status',
   optionsSchema,
   secretOptions: ['token'],
-  // never evaluated: hookyard builds a reporter's input itself (see CommitStatus)
-  defaultMap: '$',
-  defaultCooldownMs: 0,
-  reporter: true,
+  ...REPORTER_TRAITS,
   buildRequest(mapped: unknown, options: GiteaStatusOptions): OutboundRequest {
     const status = readCommitStatus(mapped, WHAT)
     const [owner, repo] = repositorySegments(status.repository, 2, 'owner/name', WHAT)
@@ -50,12 +47,7 @@ export const giteaStatusPreset: TargetPreset<GiteaStatusOptions> = {
       method: 'POST',
       url: joinUrl(options.url, `api/v1/repos/${owner}/${repo}/statuses/${status.sha}`),
       headers: { Accept: 'application/json', Authorization: `token ${options.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        state: status.state,
-        ...(status.target_url === null ? {} : { target_url: status.target_url }),
-        description: clip(status.description, DESCRIPTION_MAX),
-        context: status.context,
-      }),
+      body: statusBody(status, DESCRIPTION_MAX),
     }
   },
 }

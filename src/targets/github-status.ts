@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import { clip, readCommitStatus, repositorySegments } from './commit-status.ts'
+import { readCommitStatus, REPORTER_TRAITS, repositorySegments, statusBody } from './commit-status.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, secretOption } from './option-schemas.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
@@ -37,10 +37,7 @@ export const githubStatusPreset: TargetPreset<GitHubStatusOptions> = {
   type: 'github-status',
   optionsSchema,
   secretOptions: ['token'],
-  // never evaluated: hookyard builds a reporter's input itself (see CommitStatus)
-  defaultMap: '$',
-  defaultCooldownMs: 0,
-  reporter: true,
+  ...REPORTER_TRAITS,
   buildRequest(mapped: unknown, options: GitHubStatusOptions): OutboundRequest {
     const status = readCommitStatus(mapped, WHAT)
     const [owner, repo] = repositorySegments(status.repository, 2, 'owner/name', WHAT)
@@ -53,12 +50,7 @@ export const githubStatusPreset: TargetPreset<GitHubStatusOptions> = {
         'X-GitHub-Api-Version': '2022-11-28',
         'Content-Type': 'application/json',
       },
-      body: JSON.stringify({
-        state: status.state,
-        ...(status.target_url === null ? {} : { target_url: status.target_url }),
-        description: clip(status.description, DESCRIPTION_MAX),
-        context: status.context,
-      }),
+      body: statusBody(status, DESCRIPTION_MAX),
     }
   },
 }

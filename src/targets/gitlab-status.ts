@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import { MappingError } from '../errors.ts'
-import { clip, readCommitStatus, type CommitState } from './commit-status.ts'
+import { clip, readCommitStatus, REPORTER_TRAITS, type CommitState } from './commit-status.ts'
 import { joinUrl } from './join-url.ts'
 import { baseUrlOption, secretOption } from './option-schemas.ts'
 import type { OutboundRequest, TargetPreset } from './types.ts'
@@ -42,10 +42,7 @@ export const gitlabStatusPreset: TargetPreset<GitLabStatusOptions> = {
   type: 'gitlab-status',
   optionsSchema,
   secretOptions: ['token'],
-  // never evaluated: hookyard builds a reporter's input itself (see CommitStatus)
-  defaultMap: '$',
-  defaultCooldownMs: 0,
-  reporter: true,
+  ...REPORTER_TRAITS,
   buildRequest(mapped: unknown, options: GitLabStatusOptions): OutboundRequest {
     const status = readCommitStatus(mapped, WHAT)
     const names = status.repository.split('/')
