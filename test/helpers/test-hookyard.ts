@@ -54,6 +54,8 @@ export async function startTestHookyard(options: TestHookyardOptions): Promise<T
   const app = await startHookyard({ config: loadConfig(env), logger, env, version: '0.0.0-test' })
   const url = `http://127.0.0.1:${app.port}`
   const redis = new Redis(redisUrl)
+  // outage tests stop Redis under it: its reconnect errors are expected, not worth a stderr line each
+  redis.on('error', () => undefined)
   return {
     url,
     app,
