@@ -1,6 +1,7 @@
 import { isMap, isSeq, type Document, type Node } from 'yaml'
 import type * as z from 'zod'
 import type { ProblemList } from './problem-list.ts'
+import { UNKNOWN_KEY } from './rule-file-fields.ts'
 import type { Origin } from './types.ts'
 import { mapEntries, resolveNode } from './yaml-nodes.ts'
 import { nodeOrigin, type FileLocator } from './yaml-positions.ts'
@@ -33,6 +34,40 @@ export function parseWithSchema(
   }
   for (const issue of result.error.issues) {
     reportIssue(issue, input, scope, problems)
+  }
+  return null
+}
+
+/**
+ * Validates the loader's own keys of a definition with their schema (rule-file-fields.ts),
+ * whose messages name the key themselves. Each problem is reported once, at the offending value,
+ * an unknown key at the key.
+ * @returns the parsed settings, or null when invalid
+ */
+export function parseOwnKeys<T>(schema: z.ZodType<T>, input: Record<string, unknown>, scope: SchemaScope, problems: ProblemList): T | null {
+  const result = schema.safeParse(input)
+  if (result.success) {
+    return result.data
+  }
+  const reported = new Set<string>()
+  const add = (at: Origin, message: string): void => {
+    // a value that fails several checks of one rule (0.5 is neither whole nor >= 1) is one problem
+    const key = `${at.line}:${at.col} ${message}`
+    if (!reported.has(key)) {
+      reported.add(key)
+      problems.add(at, `${scope.prefix}: ${message}`)
+    }
+  }
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        add(nodeOrigin(scope.loc, findNode(scope, [...issue.path, key], true).node, scope.origin), issue.message.replace(UNKNOWN_KEY, JSON.stringify(key)))
+      }
+      continue
+    }
+    const { node, complete } = findNode(scope, issue.path, false)
+    // a check across keys (max_backoff against backoff) about a key left to its default names the definition
+    add(issue.code === 'custom' && !complete ? scope.origin : nodeOrigin(scope.loc, node, scope.origin), issue.message)
   }
   return null
 }

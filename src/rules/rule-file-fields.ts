@@ -1,19 +1,72 @@
 import * as z from 'zod'
-import { DURATION_TEXT } from './parse-duration.ts'
+import { DURATION_TEXT, parseDuration } from './parse-duration.ts'
 
 /**
  * The keys of a rule file that the loader reads itself (everything but the source types' and
- * target presets' options), defined once: the validators take their key lists from these
- * shapes, and the published JSON Schema (rule-file-schema.ts) is generated from them. The
- * validators check the values themselves, to report each problem at its exact position.
+ * target presets' options), defined once: their validation, error messages, defaults and parsed
+ * types come from these schemas, and so does the published JSON Schema (rule-file-schema.ts).
+ * The validators add what a schema cannot say: references between names, JSONata compiled
+ * with positions, and the file:line:col of each problem (report-schema-issues.ts).
  */
 
 /** A `${NAME}` or `${NAME:-default}` reference: expanded before validation, so any value may be one. */
 export const VARIABLE_REFERENCE = '\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}'
 
-const duration = z
-  .union([z.number().nonnegative(), z.string().regex(new RegExp(`^(${DURATION_TEXT.source})$`))])
+/** Where an unknown key's name goes in the message of a `.strict()` object (see report-schema-issues.ts). */
+export const UNKNOWN_KEY = '{key}'
+
+const dotted = (path: readonly PropertyKey[] | undefined): string => (path ?? []).map(String).join('.')
+
+/** What parseDuration says about a value it refuses, so the schema and the parser agree. */
+function durationProblem(value: unknown): string {
+  try {
+    parseDuration(value)
+    return 'invalid duration'
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+/** An error message built from the value's path, e.g. `retry.backoff`. */
+function messageAt(describe: (label: string, input: unknown) => string): (iss: z.core.$ZodRawIssue) => string {
+  return (iss) => describe(dotted(iss.path), iss.input)
+}
+
+const durationError = messageAt((label, input) => `${label}: ${durationProblem(input)}`)
+
+/** A duration as written (one definition: it is `#/definitions/duration` in the JSON Schema). */
+const durationText = z
+  .union([z.number({ error: durationError }).nonnegative({ error: durationError }), z.string({ error: durationError }).regex(new RegExp(`^(${DURATION_TEXT.source})$`), { error: durationError })], {
+    error: durationError,
+  })
   .meta({ id: 'duration', description: 'milliseconds, or a number with a unit: 500ms, 10s, 5m, 1h, 1d (parts may combine: 1h30m)' })
+
+/** A duration parsed to whole milliseconds. */
+const duration = durationText.transform((value) => parseDuration(value))
+
+/** A duration that must be longer than 0 (a timeout, a pause). */
+const positiveDuration = duration.refine((ms) => ms > 0, { error: messageAt((label) => `${label} must be greater than 0`) })
+
+/** A whole number >= 1; a numeric string is what `${MAX_BUILDS:-2}` expands to. */
+function wholeNumber(hint = ''): z.ZodType<number, number | string> {
+  const error = messageAt((label) => `${label} must be a whole number >= 1${hint}`)
+  return z
+    .union([z.number({ error }).int({ error }).min(1, { error }), z.string({ error }).trim().regex(/^\d+$/, { error })], { error })
+    .transform((n) => Number(n))
+}
+
+/** A key that must be present; `missing` says what to write when it is not. */
+function required<T extends z.ZodType>(schema: T, missing: string): z.ZodNonOptional<z.ZodOptional<T>> {
+  return schema.optional().nonoptional({ error: missing })
+}
+
+/** A mapping's own keys: an unknown one is named at its position, a non-mapping is refused with `notMapping`. */
+function strictMapping<T extends z.ZodRawShape>(shape: T, name: string, notMapping: (iss: z.core.$ZodRawIssue) => string): z.ZodObject<T, z.core.$strict> {
+  const expected = Object.keys(shape).join(', ')
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown ${name} key ${UNKNOWN_KEY} (expected ${expected})` : notMapping(iss)),
+  })
+}
 
 const expression = z.string().min(1).describe('a JSONata expression')
 
@@ -26,43 +79,76 @@ export const sourceFields = {
   secrets: z.array(z.string().min(1)).min(1).optional().describe('several secrets, any of which verifies (rotation)'),
 }
 
-/** `retry:` of a target. */
-export const retryFields = {
-  attempts: z
-    .union([z.number().int().min(1), z.string().regex(/^\d+$/)])
-    .optional()
-    .describe('total attempts, including the first (default 8)'),
-  backoff: duration.optional().describe('the first retry delay, doubled on each retry (default 2s)'),
-  max_backoff: duration.optional().describe('the longest retry delay (default 10m)'),
-}
+const retry = strictMapping(
+  {
+    attempts: wholeNumber(' (total attempts, including the first)').default(8).describe('total attempts, including the first (default 8)'),
+    backoff: duration.default(2_000).describe('the first retry delay, doubled on each retry (default 2s)'),
+    max_backoff: duration.default(600_000).describe('the longest retry delay (default 10m)'),
+  },
+  'retry',
+  () => 'retry must be a mapping { attempts, backoff, max_backoff }'
+)
+  .superRefine((r, ctx) => {
+    if (r.max_backoff < r.backoff) {
+      ctx.addIssue({ code: 'custom', path: ['max_backoff'], message: 'retry.max_backoff must not be shorter than retry.backoff' })
+    }
+  })
+  .transform((r) => ({ attempts: r.attempts, backoffMs: r.backoff, maxBackoffMs: r.max_backoff }))
+  .meta({ id: 'retry', description: 'retry policy (defaults: 8 attempts, backoff 2s, max_backoff 10m)' })
+
+export type RetryPolicy = z.output<typeof retry>
+
+/** When `retry:` is absent or empty. */
+export const DEFAULT_RETRY: RetryPolicy = retry.parse({})
+
+const CIRCUIT_NEEDS_BOTH = 'circuit needs both failures (failed attempts in a row) and pause (a duration)'
+
+const circuit = strictMapping(
+  {
+    failures: required(wholeNumber(), CIRCUIT_NEEDS_BOTH).describe('failed attempts in a row that open the circuit'),
+    pause: required(positiveDuration, CIRCUIT_NEEDS_BOTH).describe('how long the target stays paused before one probe (doubled on each failed probe, at most 1h)'),
+  },
+  'circuit',
+  () => 'circuit must be a mapping { failures, pause }'
+)
+  .transform((c) => ({ failures: c.failures, pauseMs: c.pause }))
+  .meta({ id: 'circuit', description: 'circuit breaker: pause the target after failures in a row' })
+
+/** `circuit: { failures, pause }`: after `failures` failed attempts in a row the target pauses. */
+export type CircuitPolicy = z.output<typeof circuit>
 
 /** Keys of a `targets:` entry besides its preset's options. */
 export const targetFields = {
   type: z.string().describe('the target preset'),
   cooldown: duration.optional().describe('coalesce deliveries within this window: the newest event fires when it ends'),
   cooldown_key: expression.optional().describe('JSONata: deliveries with different keys cool down separately'),
-  retry: z
-    .object(retryFields)
-    .strict()
-    .meta({ id: 'retry', description: 'retry policy (defaults: 8 attempts, backoff 2s, max_backoff 10m)' })
-    .nullable()
-    .optional(),
-  timeout: duration.optional().describe('per attempt (default 10s)'),
-  concurrency: z
-    .union([z.number().int().min(1), z.string().regex(/^\d+$/)])
-    .optional()
-    .describe('most deliveries in flight to this target at once, across every worker (default: unlimited)'),
-  supersede: z.boolean().optional().describe('a waiting delivery is dropped when a newer one with the same cooldown_key is queued'),
-  circuit: z
-    .object({
-      failures: z.union([z.number().int().min(1), z.string().regex(/^\d+$/)]).describe('failed attempts in a row that open the circuit'),
-      pause: duration.describe('how long the target stays paused before one probe (doubled on each failed probe, at most 1h)'),
-    })
-    .strict()
-    .meta({ id: 'circuit', description: 'circuit breaker: pause the target after failures in a row' })
-    .nullable()
-    .optional(),
+  retry: retry.nullable().optional(),
+  timeout: positiveDuration.default(10_000).describe('per attempt (default 10s)'),
+  concurrency: wholeNumber().optional().describe('most deliveries in flight to this target at once, across every worker (default: unlimited)'),
+  supersede: z
+    .union([z.boolean(), z.enum(['true', 'false'])], { error: 'supersede must be true or false' })
+    .default(false)
+    .describe('a waiting delivery is dropped when a newer one with the same cooldown_key is queued'),
+  circuit: circuit.nullable().optional(),
 }
+
+/**
+ * A target's own settings, parsed: durations in milliseconds, defaults applied. `type` and
+ * `cooldown_key` are read by the validator (the preset registry, JSONata with positions).
+ */
+export const targetSettings = z
+  .object(targetFields)
+  .omit({ type: true, cooldown_key: true })
+  .transform((t) => ({
+    /** undefined: the preset's default */
+    cooldownMs: t.cooldown,
+    timeoutMs: t.timeout,
+    retry: t.retry ?? DEFAULT_RETRY,
+    flow: { concurrency: t.concurrency ?? null, supersede: t.supersede === true || t.supersede === 'true', circuit: t.circuit ?? null },
+  }))
+
+export type TargetSettings = z.output<typeof targetSettings>
+export type FlowControl = TargetSettings['flow']
 
 /** Keys of a `routes:` item. */
 export const routeFields = {

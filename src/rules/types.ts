@@ -2,6 +2,7 @@ import type { NotificationType, NotifyKind } from '../notify/notification.ts'
 import type { CompiledExpression } from '../mapping/compile-expression.ts'
 import type { SourceConfig } from '../sources/types.ts'
 import type { TargetPreset } from '../targets/types.ts'
+import type { FlowControl, RetryPolicy } from './rule-file-fields.ts'
 
 /** Where a definition came from, for error messages and the explain trace. */
 export interface Origin {
@@ -10,12 +11,7 @@ export interface Origin {
   col: number
 }
 
-export interface RetryPolicy {
-  /** total attempts including the first */
-  attempts: number
-  backoffMs: number
-  maxBackoffMs: number
-}
+export type { CircuitPolicy, FlowControl, RetryPolicy } from './rule-file-fields.ts'
 
 export interface SourceDefinition extends SourceConfig {
   origin: Origin
@@ -35,20 +31,6 @@ export interface TargetDefinition {
   /** concurrency cap, supersede and circuit breaker */
   flow: FlowControl
   origin: Origin
-}
-
-/** `circuit: { failures, pause }`: after `failures` failed attempts in a row the target pauses. */
-export interface CircuitPolicy {
-  failures: number
-  pauseMs: number
-}
-
-export interface FlowControl {
-  /** most deliveries in flight to the target across every worker; null = unlimited */
-  concurrency: number | null
-  /** a waiting delivery is dropped when a newer one with the same key is queued */
-  supersede: boolean
-  circuit: CircuitPolicy | null
 }
 
 export interface RouteDefinition {

@@ -2,10 +2,8 @@ import { isMap } from 'yaml'
 import type { TargetPreset } from '../targets/types.ts'
 import { compileRuleExpression } from './compile-rule-expression.ts'
 import type { Declaration } from './parse-rule-file.ts'
-import { DEFAULT_TIMEOUT_MS, readDuration, readRetry, type SettingScope } from './read-settings.ts'
-import { readFlowControl } from './read-flow-control.ts'
-import { parseWithSchema } from './report-schema-issues.ts'
-import { targetFields } from './rule-file-fields.ts'
+import { parseOwnKeys, parseWithSchema, type SchemaScope } from './report-schema-issues.ts'
+import { targetFields, targetSettings } from './rule-file-fields.ts'
 import type { TargetDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
@@ -26,26 +24,18 @@ export function validateTarget(decl: Declaration, ctx: ValidationContext): Targe
   const entries = mapEntries(decl.doc, decl.value)
   const byKey = new Map(entries.map((e) => [e.key, e]))
   const preset = readPreset(decl, byKey.get('type'), ctx)
-  const scope: SettingScope = { loc: decl.loc, doc: decl.doc, origin: decl.origin, prefix, problems }
+  const scope: SchemaScope = { loc: decl.loc, doc: decl.doc, node: decl.value, origin: decl.origin, prefix }
 
-  const cooldownMs = readDuration(byKey.get('cooldown'), preset?.defaultCooldownMs ?? 0, scope)
-  const timeoutMs = readDuration(byKey.get('timeout'), DEFAULT_TIMEOUT_MS, scope, { positive: true })
-  const retry = readRetry(byKey.get('retry'), scope)
-  const flow = readFlowControl(byKey, scope)
+  const own: Record<string, unknown> = {}
+  const rest: Record<string, unknown> = {}
+  for (const entry of entries) {
+    setOwn(OWN_KEYS.has(entry.key) ? own : rest, entry.key, toPlain(decl.doc, entry.value))
+  }
+  const settings = parseOwnKeys(targetSettings, own, scope, problems)
   const keyEntry = byKey.get('cooldown_key')
   const cooldownKey = keyEntry === undefined ? null : compileRuleExpression(keyEntry, scope, ctx)
-
-  let options: Record<string, unknown> | null = null
-  if (preset !== undefined) {
-    const input: Record<string, unknown> = {}
-    for (const entry of entries) {
-      if (!OWN_KEYS.has(entry.key)) {
-        setOwn(input, entry.key, toPlain(decl.doc, entry.value))
-      }
-    }
-    options = parseWithSchema(preset.optionsSchema, input, { ...scope, node: decl.value }, problems)
-  }
-  if (preset === undefined || options === null || cooldownMs === null || timeoutMs === null || retry === null || flow === null) {
+  const options = preset === undefined ? null : parseWithSchema(preset.optionsSchema, rest, scope, problems)
+  if (preset === undefined || options === null || settings === null) {
     return null
   }
   if (problems.size !== before) {
@@ -56,11 +46,11 @@ export function validateTarget(decl: Declaration, ctx: ValidationContext): Targe
     type: preset.type,
     preset,
     options,
-    cooldownMs,
+    cooldownMs: settings.cooldownMs ?? preset.defaultCooldownMs ?? 0,
     cooldownKey,
-    retry,
-    timeoutMs,
-    flow,
+    retry: settings.retry,
+    timeoutMs: settings.timeoutMs,
+    flow: settings.flow,
     origin: decl.origin,
   }
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { formatRuleProblem, RuleError } from '../../../src/errors.ts'
+import { buildRuleSet } from '../../../src/rules/build-rule-set.ts'
+import { DEFAULT_RETRY, targetSettings } from '../../../src/rules/rule-file-fields.ts'
+
+function problems(text: string): string[] {
+  try {
+    buildRuleSet([{ path: 'rules/t.yaml', text }])
+  } catch (err) {
+    if (err instanceof RuleError) return err.problems.map(formatRuleProblem)
+    throw err
+  }
+  throw new Error('expected problems, but the rules loaded')
+}
+
+const target = (extra: string) => `targets:\n  hook:\n    type: http\n    url: http://hook.example\n${extra}`
+
+describe("the target's own keys, from one schema", () => {
+  it('parses defaults: retry 8 / 2s / 10m, timeout 10s, no flow control', () => {
+    expect(targetSettings.parse({})).toEqual({
+      cooldownMs: undefined,
+      timeoutMs: 10_000,
+      retry: { attempts: 8, backoffMs: 2_000, maxBackoffMs: 600_000 },
+      flow: { concurrency: null, supersede: false, circuit: null },
+    })
+    expect(DEFAULT_RETRY).toEqual({ attempts: 8, backoffMs: 2_000, maxBackoffMs: 600_000 })
+    expect(targetSettings.parse({ retry: null, cooldown: '1h30m', timeout: '5s', concurrency: ' 4 ', supersede: 'true' })).toMatchObject({
+      cooldownMs: 5_400_000,
+      timeoutMs: 5_000,
+      flow: { concurrency: 4, supersede: true },
+    })
+  })
+
+  it('names each unknown retry key at the key, and a retry that is not a mapping at its value', () => {
+    expect(problems(target('    retry: { attempts: 2, tries: 3, delay: 1s }\n'))).toEqual([
+      'rules/t.yaml:5:27 target hook: unknown retry key "tries" (expected attempts, backoff, max_backoff)',
+      'rules/t.yaml:5:37 target hook: unknown retry key "delay" (expected attempts, backoff, max_backoff)',
+    ])
+    expect(problems(target('    retry: [3]\n'))).toEqual(['rules/t.yaml:5:12 target hook: retry must be a mapping { attempts, backoff, max_backoff }'])
+  })
+
+  it('reports max_backoff shorter than backoff at max_backoff, or at the name when max_backoff is the default', () => {
+    expect(problems(target('    retry: { backoff: 1m, max_backoff: 10s }\n'))).toEqual([
+      'rules/t.yaml:5:40 target hook: retry.max_backoff must not be shorter than retry.backoff',
+    ])
+    expect(problems(target('    retry: { backoff: 1h }\n'))).toEqual(['rules/t.yaml:2:3 target hook: retry.max_backoff must not be shorter than retry.backoff'])
+  })
+
+  it('reports a fractional whole number once, and a missing circuit key once', () => {
+    expect(problems(target('    concurrency: 0.5\n    circuit: {}\n'))).toEqual([
+      'rules/t.yaml:5:18 target hook: concurrency must be a whole number >= 1',
+      'rules/t.yaml:6:14 target hook: circuit needs both failures (failed attempts in a row) and pause (a duration)',
+    ])
+  })
+})
