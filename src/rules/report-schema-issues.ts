@@ -72,6 +72,11 @@ export function parseOwnKeys<T>(schema: z.ZodType<T>, input: Record<string, unkn
   return null
 }
 
+/** Where the value at `path` of the definition stands (the definition's name when it is absent). */
+export function valueOriginAt(scope: SchemaScope, path: readonly PropertyKey[]): Origin {
+  return nodeOrigin(scope.loc, findNode(scope, path, false).node, scope.origin)
+}
+
 function reportIssue(issue: z.core.$ZodIssue, input: unknown, scope: SchemaScope, problems: ProblemList): void {
   const path = issue.path
   if (issue.code === 'unrecognized_keys') {

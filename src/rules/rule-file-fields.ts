@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { DURATION_TEXT, parseDuration } from './parse-duration.ts'
+import { describeValue } from './yaml-nodes.ts'
 
 /**
  * The keys of a rule file that the loader reads itself (everything but the source types' and
@@ -72,12 +73,26 @@ const expression = z.string().min(1).describe('a JSONata expression')
 
 const nameList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).meta({ id: 'names', description: 'a name or a list of names' })
 
+/** One secret: a string (a number or `yes` would be read as something else), never empty. */
+function secretText(what: string, empty: string): z.ZodString {
+  return z.string({ error: (iss) => `${what} must be a string (quote it), got ${describeValue(iss.input)}` }).min(1, { error: empty })
+}
+
+const secretsError = (iss: z.core.$ZodRawIssue): string => `secrets must be a non-empty list of strings, got ${describeValue(iss.input)}`
+
 /** Keys of a `sources:` entry besides its type's options. */
 export const sourceFields = {
   type: z.string().describe('the source type'),
-  secret: z.string().min(1).optional().describe('the shared secret (HMAC key or token) the sender signs with'),
-  secrets: z.array(z.string().min(1)).min(1).optional().describe('several secrets, any of which verifies (rotation)'),
+  secret: secretText('secret', 'secret is empty').optional().describe('the shared secret (HMAC key or token) the sender signs with'),
+  secrets: z
+    .array(secretText('each of secrets', 'a secret in secrets is empty'), { error: secretsError })
+    .min(1, { error: secretsError })
+    .optional()
+    .describe('several secrets, any of which verifies (rotation)'),
 }
+
+/** A source's `secret` / `secrets`, parsed (the type is read by the validator, from the registry). */
+export const sourceSecrets = z.object(sourceFields).omit({ type: true })
 
 const retry = strictMapping(
   {

@@ -1,11 +1,11 @@
-import { isMap, isSeq } from 'yaml'
+import { isMap } from 'yaml'
 import type { SourceType } from '../sources/types.ts'
 import type { Declaration } from './parse-rule-file.ts'
-import { parseWithSchema } from './report-schema-issues.ts'
-import { sourceFields } from './rule-file-fields.ts'
+import { parseOwnKeys, parseWithSchema, valueOriginAt, type SchemaScope } from './report-schema-issues.ts'
+import { sourceFields, sourceSecrets } from './rule-file-fields.ts'
 import type { Origin, SourceDefinition } from './types.ts'
 import { listKeys, type ValidationContext } from './validation-context.ts'
-import { describeNode, mapEntries, resolveNode, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
+import { describeNode, mapEntries, setOwn, stringValue, toPlain, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
 /** Keys the loader reads itself; every other key goes to the source type's options schema. */
@@ -22,16 +22,16 @@ export function validateSource(decl: Declaration, ctx: ValidationContext): Sourc
   }
   const entries = mapEntries(decl.doc, decl.value)
   const byKey = new Map(entries.map((e) => [e.key, e]))
+  const scope: SchemaScope = { loc: decl.loc, doc: decl.doc, node: decl.value, origin: decl.origin, prefix }
   const sourceType = readType(decl, byKey.get('type'), ctx)
-  const secretEntries = readSecrets(decl, byKey, ctx)
-  const secrets = [...new Set(secretEntries.map((s) => s.value))]
 
+  const own: Record<string, unknown> = {}
   const input: Record<string, unknown> = {}
   for (const entry of entries) {
-    if (!OWN_KEYS.has(entry.key)) {
-      setOwn(input, entry.key, toPlain(decl.doc, entry.value))
-    }
+    setOwn(OWN_KEYS.has(entry.key) ? own : input, entry.key, toPlain(decl.doc, entry.value))
   }
+  const secretEntries = readSecrets(own, byKey, scope, ctx)
+  const secrets = [...new Set(secretEntries.map((s) => s.value))]
   const verifyEntry = byKey.get('verify')
   if (sourceType?.scheduled) {
     const secretEntry = byKey.get('secret') ?? byKey.get('secrets')
@@ -50,7 +50,6 @@ export function validateSource(decl: Declaration, ctx: ValidationContext): Sourc
 
   let options: Record<string, unknown> | null = null
   if (sourceType !== undefined) {
-    const scope = { loc: decl.loc, doc: decl.doc, node: decl.value, origin: decl.origin, prefix }
     options = parseWithSchema(sourceType.optionsSchema, input, scope, problems)
   }
   if (options !== null && sourceType?.secretProblem !== undefined) {
@@ -94,44 +93,21 @@ interface SecretEntry {
 }
 
 /** `secret: x` or `secrets: [x, y]` (rotation); never both. */
-function readSecrets(decl: Declaration, byKey: ReadonlyMap<string, MapEntry>, ctx: ValidationContext): SecretEntry[] {
-  const prefix = `source ${decl.name}`
-  const { problems } = ctx
-  const secret = byKey.get('secret')
+function readSecrets(own: Record<string, unknown>, byKey: ReadonlyMap<string, MapEntry>, scope: SchemaScope, ctx: ValidationContext): SecretEntry[] {
   const list = byKey.get('secrets')
+  if (byKey.has('secret') && list !== undefined) {
+    ctx.problems.add(nodeOrigin(scope.loc, list.keyNode, scope.origin), `${scope.prefix}: set either secret or secrets, not both`)
+  }
+  const parsed = parseOwnKeys(sourceSecrets, own, scope, ctx.problems)
+  if (parsed === null) {
+    return []
+  }
   const out: SecretEntry[] = []
-  if (secret !== undefined && list !== undefined) {
-    problems.add(nodeOrigin(decl.loc, list.keyNode, decl.origin), `${prefix}: set either secret or secrets, not both`)
+  if (parsed.secret !== undefined) {
+    out.push({ value: parsed.secret, at: valueOriginAt(scope, ['secret']), what: 'secret' })
   }
-  if (secret !== undefined) {
-    const value = stringValue(secret.value)
-    const at = nodeOrigin(decl.loc, secret.value, nodeOrigin(decl.loc, secret.keyNode, decl.origin))
-    if (value === undefined) {
-      problems.add(at, `${prefix}: secret must be a string (quote it), got ${describeNode(secret.value)}`)
-    } else if (value === '') {
-      problems.add(at, `${prefix}: secret is empty`)
-    } else {
-      out.push({ value, at, what: 'secret' })
-    }
-  }
-  if (list !== undefined) {
-    const at = nodeOrigin(decl.loc, list.value, nodeOrigin(decl.loc, list.keyNode, decl.origin))
-    if (!isSeq(list.value) || list.value.items.length === 0) {
-      problems.add(at, `${prefix}: secrets must be a non-empty list of strings, got ${describeNode(list.value)}`)
-      return out
-    }
-    for (const item of list.value.items) {
-      const node = resolveNode(decl.doc, item)
-      const value = stringValue(node)
-      const itemAt = nodeOrigin(decl.loc, node, at)
-      if (value === undefined) {
-        problems.add(itemAt, `${prefix}: each of secrets must be a string (quote it), got ${describeNode(node)}`)
-      } else if (value === '') {
-        problems.add(itemAt, `${prefix}: a secret in secrets is empty`)
-      } else {
-        out.push({ value, at: itemAt, what: 'a secret in secrets' })
-      }
-    }
+  for (const [i, value] of (parsed.secrets ?? []).entries()) {
+    out.push({ value, at: valueOriginAt(scope, ['secrets', i]), what: 'a secret in secrets' })
   }
   return out
 }

@@ -94,15 +94,25 @@ export function describeNode(node: Node | null): string {
     return 'a list'
   }
   if (isScalar(node)) {
-    const v = node.value
-    if (v === null) {
-      return 'nothing'
-    }
-    if (typeof v === 'string') {
-      return `the string ${JSON.stringify(v)}`
-    }
-    // numbers, booleans, bigints (YAML scalars never hold objects)
-    return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? `${typeof v} ${v}` : typeof v
+    return describeValue(node.value)
   }
   return 'an unsupported value'
+}
+
+/** The same description for a plain value (what a schema sees). */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) {
+    return 'nothing'
+  }
+  if (Array.isArray(value)) {
+    return 'a list'
+  }
+  if (typeof value === 'string') {
+    return `the string ${JSON.stringify(value)}`
+  }
+  // numbers, booleans, bigints (YAML scalars hold no other values)
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${typeof value} ${value}`
+  }
+  return typeof value === 'object' ? 'a mapping' : typeof value
 }

@@ -53,3 +53,15 @@ describe("the target's own keys, from one schema", () => {
     ])
   })
 })
+
+describe("a source's secret and secrets, from one schema", () => {
+  it('reports each bad secret at its own position', () => {
+    expect(problems('sources:\n  gh:\n    type: github\n    secrets: [good-secret, 42, ""]\n')).toEqual([
+      'rules/t.yaml:4:28 source gh: each of secrets must be a string (quote it), got number 42',
+      'rules/t.yaml:4:32 source gh: a secret in secrets is empty',
+    ])
+    expect(problems('sources:\n  gh:\n    type: github\n    secret: { value: x }\n')).toEqual([
+      'rules/t.yaml:4:13 source gh: secret must be a string (quote it), got a mapping',
+    ])
+  })
+})
