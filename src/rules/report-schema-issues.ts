@@ -22,12 +22,12 @@ export interface SchemaScope {
  * key or value, so a typo in one option does not hide a missing one.
  * @returns the parsed options (defaults applied), or null when invalid
  */
-export function parseWithSchema(
-  schema: z.ZodType<Record<string, unknown>>,
+export function parseWithSchema<T extends Record<string, unknown>>(
+  schema: z.ZodType<T>,
   input: Record<string, unknown>,
   scope: SchemaScope,
   problems: ProblemList
-): Record<string, unknown> | null {
+): T | null {
   const result = schema.safeParse(input)
   if (result.success) {
     return result.data

@@ -1,4 +1,6 @@
 import * as z from 'zod'
+import { NOTIFICATION_TYPES, NOTIFY_KINDS } from '../notify/notification.ts'
+import { hookUrlOption } from '../targets/option-schemas.ts'
 import { DURATION_TEXT, parseDuration } from './parse-duration.ts'
 import { describeValue } from './yaml-nodes.ts'
 
@@ -189,6 +191,17 @@ export const routeFields = {
     .meta({ id: 'report_to', description: 'reporter targets (github-status, gitlab-status, bitbucket-status, gitea-status) that post the commit status of each delivery' })
     .optional(),
 }
+
+/** A `notify:` entry. */
+export const notifyFields = z
+  .object({
+    type: z.enum(NOTIFY_KINDS, { error: `must be one of ${NOTIFY_KINDS.join(', ')}` }),
+    url: hookUrlOption,
+    on: z
+      .array(z.enum(NOTIFICATION_TYPES, { error: `must be one of ${NOTIFICATION_TYPES.join(', ')}` }))
+      .min(1, `list at least one of ${NOTIFICATION_TYPES.join(', ')}`),
+  })
+  .strict()
 
 /** The top-level keys of a rule file. */
 export const TOP_LEVEL_KEYS = ['sources', 'targets', 'routes', 'notify'] as const

@@ -1,8 +1,7 @@
 import * as z from 'zod'
 import { sourceTypes } from '../sources/index.ts'
 import { targetPresets } from '../targets/index.ts'
-import { notifySchema } from './validate-notify.ts'
-import { routeFields, sourceFields, targetFields, VARIABLE_REFERENCE, type TopLevelKey } from './rule-file-fields.ts'
+import { notifyFields, routeFields, sourceFields, targetFields, VARIABLE_REFERENCE, type TopLevelKey } from './rule-file-fields.ts'
 
 /**
  * The JSON Schema of a rule file, for editors (`# yaml-language-server: $schema=...`), in draft 7,
@@ -31,7 +30,7 @@ function build(): Record<string, unknown> {
     sources: z.record(z.string(), z.discriminatedUnion('type', nonEmpty(sources))).nullable().describe('sources by name: POST /hooks/<name>'),
     targets: z.record(z.string(), z.discriminatedUnion('type', nonEmpty(targets))).nullable().describe('targets by name'),
     routes: z.array(z.object(routeFields).strict().meta({ id: 'route' })).nullable().describe('each route: a source, an optional filter and map, one or more targets'),
-    notify: z.record(z.string(), notifySchema.meta({ id: 'notify' })).nullable().describe('alerts by name: where to post which notifications'),
+    notify: z.record(z.string(), notifyFields.meta({ id: 'notify' })).nullable().describe('alerts by name: where to post which notifications'),
   } satisfies Record<TopLevelKey, z.ZodType>
   const file = z.object(fields).partial().strict().nullable()
   const schema = z.toJSONSchema(file, { target: 'draft-7', io: 'input', unrepresentable: 'any', override: acceptVariables })

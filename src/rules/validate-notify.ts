@@ -1,23 +1,11 @@
 import { isMap } from 'yaml'
-import * as z from 'zod'
-import { NOTIFICATION_TYPES, NOTIFY_KINDS } from '../notify/notification.ts'
-import { hookUrlOption } from '../targets/option-schemas.ts'
 import type { Declaration } from './parse-rule-file.ts'
 import { parseWithSchema } from './report-schema-issues.ts'
+import { notifyFields } from './rule-file-fields.ts'
 import type { NotifyDefinition } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
 import { describeNode, mapEntries, setOwn, toPlain } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
-
-export const notifySchema = z
-  .object({
-    type: z.enum(NOTIFY_KINDS, { error: `must be one of ${NOTIFY_KINDS.join(', ')}` }),
-    url: hookUrlOption,
-    on: z
-      .array(z.enum(NOTIFICATION_TYPES, { error: `must be one of ${NOTIFICATION_TYPES.join(', ')}` }))
-      .min(1, `list at least one of ${NOTIFICATION_TYPES.join(', ')}`),
-  })
-  .strict()
 
 /** Validates one `notify:` entry. Reports every problem; returns null when there was any. */
 export function validateNotify(decl: Declaration, ctx: ValidationContext): NotifyDefinition | null {
@@ -31,7 +19,7 @@ export function validateNotify(decl: Declaration, ctx: ValidationContext): Notif
     setOwn(input, entry.key, toPlain(decl.doc, entry.value))
   }
   const scope = { loc: decl.loc, doc: decl.doc, node: decl.value, origin: decl.origin, prefix }
-  const parsed = parseWithSchema(notifySchema, input, scope, ctx.problems) as z.infer<typeof notifySchema> | null
+  const parsed = parseWithSchema(notifyFields, input, scope, ctx.problems)
   if (parsed === null) {
     return null
   }
