@@ -1,5 +1,5 @@
 import { isMap, isSeq, type Document, type Node } from 'yaml'
-import type * as z from 'zod'
+import * as z from 'zod'
 import type { ProblemList } from './problem-list.ts'
 import { UNKNOWN_KEY } from './rule-file-fields.ts'
 import type { Origin } from './types.ts'
@@ -58,7 +58,7 @@ export function parseOwnKeys<T>(schema: z.ZodType<T>, input: Record<string, unkn
       problems.add(at, `${scope.prefix}: ${message}`)
     }
   }
-  for (const issue of result.error.issues) {
+  for (const issue of result.error.issues.flatMap(chosenAlternative)) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         add(nodeOrigin(scope.loc, findNode(scope, [...issue.path, key], true).node, scope.origin), issue.message.replace(UNKNOWN_KEY, JSON.stringify(key)))
@@ -70,6 +70,33 @@ export function parseOwnKeys<T>(schema: z.ZodType<T>, input: Record<string, unkn
     add(issue.code === 'custom' && !complete ? scope.origin : nodeOrigin(scope.loc, node, scope.origin), issue.message)
   }
   return null
+}
+
+/**
+ * A value that fits none of a union's alternatives: when it has the shape of exactly one (a list
+ * for "a name or a list of names"), its problems are those of that alternative, at their own
+ * paths, rather than one message about the whole value.
+ */
+function chosenAlternative(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') {
+    return [issue]
+  }
+  const shaped = issue.errors.filter((issues) => !issues.every((i) => i.code === 'invalid_type' && i.path.length === 0))
+  const [only] = shaped
+  if (shaped.length !== 1 || only === undefined) {
+    return [issue]
+  }
+  return only.map((i) => ({ ...i, path: [...issue.path, ...i.path] })).flatMap(chosenAlternative)
+}
+
+/**
+ * One key of a definition, validated by its schema on its own, so a problem in one key does not
+ * hide the checks (references, JSONata) of the others.
+ * @returns the parsed value (undefined when the key is optional and absent), or null when invalid
+ */
+export function parseKey<T>(schema: z.ZodType<T>, key: string, input: Record<string, unknown>, scope: SchemaScope, problems: ProblemList): T | null {
+  const parsed = parseOwnKeys(z.object({ [key]: schema }), { [key]: input[key] }, scope, problems)
+  return parsed === null ? null : (parsed[key] as T)
 }
 
 /** Where the value at `path` of the definition stands (the definition's name when it is absent). */

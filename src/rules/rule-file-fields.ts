@@ -73,7 +73,17 @@ function strictMapping<T extends z.ZodRawShape>(shape: T, name: string, notMappi
 
 const expression = z.string().min(1).describe('a JSONata expression')
 
-const nameList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).meta({ id: 'names', description: 'a name or a list of names' })
+/** `source:` (sources) or `to:` (targets): one name or a non-empty list of names, read as a list. */
+function nameList(key: 'source' | 'to', kind: 'source' | 'target'): z.ZodType<string[], string | string[]> {
+  const notAName = (iss: z.core.$ZodRawIssue): string => `${key} must be a ${kind} name or a list of them, got ${describeValue(iss.input)}`
+  const name = z.string({ error: notAName }).min(1, { error: notAName })
+  return z
+    .union([name, z.array(name, { error: notAName }).min(1, { error: `${key} must name at least one ${kind}` })], { error: notAName })
+    .transform((names) => (typeof names === 'string' ? [names] : names))
+    .meta({ id: `${kind}-names`, description: `a ${kind} name or a list of them` })
+}
+
+const MISSING_NAME = 'missing name (a unique route name is required)'
 
 /** One secret: a string (a number or `yes` would be read as something else), never empty. */
 function secretText(what: string, empty: string): z.ZodString {
@@ -134,6 +144,8 @@ const circuit = strictMapping(
 /** `circuit: { failures, pause }`: after `failures` failed attempts in a row the target pauses. */
 export type CircuitPolicy = z.output<typeof circuit>
 
+const NOT_A_BOOLEAN = 'supersede must be true or false'
+
 /** Keys of a `targets:` entry besides its preset's options. */
 export const targetFields = {
   type: z.string().describe('the target preset'),
@@ -143,7 +155,7 @@ export const targetFields = {
   timeout: positiveDuration.default(10_000).describe('per attempt (default 10s)'),
   concurrency: wholeNumber().optional().describe('most deliveries in flight to this target at once, across every worker (default: unlimited)'),
   supersede: z
-    .union([z.boolean(), z.enum(['true', 'false'])], { error: 'supersede must be true or false' })
+    .union([z.boolean({ error: NOT_A_BOOLEAN }), z.enum(['true', 'false'], { error: NOT_A_BOOLEAN })], { error: NOT_A_BOOLEAN })
     .default(false)
     .describe('a waiting delivery is dropped when a newer one with the same cooldown_key is queued'),
   circuit: circuit.nullable().optional(),
@@ -169,11 +181,11 @@ export type FlowControl = TargetSettings['flow']
 
 /** Keys of a `routes:` item. */
 export const routeFields = {
-  name: z.string().min(1).describe('a unique route name'),
-  source: nameList.describe('the source, or a list of sources, to listen to'),
+  name: required(z.string({ error: MISSING_NAME }).min(1, { error: MISSING_NAME }), MISSING_NAME).describe('a unique route name'),
+  source: required(nameList('source', 'source'), 'missing source: the source or list of sources to listen to').describe('the source, or a list of sources, to listen to'),
   when: expression.optional().describe('JSONata filter over the envelope: the route fires when it is true'),
   map: expression.optional().describe("JSONata producing the target's input (default: the preset's map)"),
-  to: nameList.describe('the target, or a list of targets, to deliver to'),
+  to: required(nameList('to', 'target'), 'missing to: the target or list of targets to deliver to').describe('the target, or a list of targets, to deliver to'),
   report_to: z
     .array(
       z.union([

@@ -1,12 +1,13 @@
-import { isMap, isSeq } from 'yaml'
-import { compileRuleExpression, type ExpressionScope } from './compile-rule-expression.ts'
+import { isMap } from 'yaml'
+import { compileRuleExpression } from './compile-rule-expression.ts'
 import type { NameRegistry } from './name-registry.ts'
 import type { RouteItem } from './parse-rule-file.ts'
 import { readReportTo } from './read-report-to.ts'
+import { parseKey, valueOriginAt, type SchemaScope } from './report-schema-issues.ts'
 import { routeFields } from './rule-file-fields.ts'
 import type { RouteDefinition, SourceDefinition, TargetDefinition } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
-import { describeNode, mapEntries, resolveNode, stringValue, type MapEntry } from './yaml-nodes.ts'
+import { describeNode, mapEntries, setOwn, toPlain } from './yaml-nodes.ts'
 import { nodeOrigin } from './yaml-positions.ts'
 
 const ROUTE_KEYS = Object.keys(routeFields)
@@ -39,31 +40,30 @@ export function validateRoute(item: RouteItem, position: number, names: RouteNam
     problems.add(item.origin, `route #${position}: expected a mapping (name, source, when, map, to), got ${describeNode(item.node)}`)
     return null
   }
-  const byKey = new Map<string, MapEntry>()
-  for (const entry of mapEntries(item.doc, item.node)) {
-    byKey.set(entry.key, entry)
+  const entries = mapEntries(item.doc, item.node)
+  const byKey = new Map(entries.map((e) => [e.key, e]))
+  const input: Record<string, unknown> = {}
+  for (const entry of entries) {
+    setOwn(input, entry.key, toPlain(item.doc, entry.value))
   }
-  const nameEntry = byKey.get('name')
-  const name = stringValue(nameEntry?.value ?? null)
-  const prefix = name === undefined || name === '' ? `route #${position}` : `route ${name}`
-  const scope: ExpressionScope = { loc: item.loc, origin: item.origin, prefix }
-  if (name === undefined || name === '' || nameEntry === undefined) {
-    problems.add(nodeOrigin(item.loc, nameEntry?.value, item.origin), `${prefix}: missing name (a unique route name is required)`)
-  } else {
-    names.routes.claim(name, nodeOrigin(item.loc, nameEntry.value, item.origin))
+  const named = routeFields.name.safeParse(input['name'])
+  const prefix = named.success ? `route ${named.data}` : `route #${position}`
+  const scope: SchemaScope = { loc: item.loc, doc: item.doc, node: item.node, origin: item.origin, prefix }
+  const name = parseKey(routeFields.name, 'name', input, scope, problems)
+  if (name !== null) {
+    names.routes.claim(name, valueOriginAt(scope, ['name']))
   }
   for (const [key, entry] of byKey) {
     if (!ROUTE_KEYS.includes(key)) {
       problems.add(nodeOrigin(item.loc, entry.keyNode, item.origin), `${prefix}: unknown key ${JSON.stringify(key)} (expected ${ROUTE_KEYS.join(', ')})`)
     }
   }
-  const sources = readReferences(byKey.get('source'), 'source', names.sources, names.complete, item, prefix, ctx)
-  const to = readReferences(byKey.get('to'), 'target', names.targets, names.complete, item, prefix, ctx)
+  const sources = declaredNames(parseKey(routeFields.source, 'source', input, scope, problems), input['source'], 'source', names.sources, names.complete, scope, ctx)
+  const to = declaredNames(parseKey(routeFields.to, 'to', input, scope, problems), input['to'], 'to', names.targets, names.complete, scope, ctx)
   for (const name of to) {
     const target = defined?.targets.get(name)
     if (target?.preset.reporter === true) {
-      const at = nodeOrigin(item.loc, byKey.get('to')?.value ?? null, item.origin)
-      ctx.problems.add(at, `${prefix}: target ${name} is a reporter (${target.type}): it posts commit statuses, so name it in report_to: [${name}], not in to:`)
+      ctx.problems.add(valueOriginAt(scope, ['to']), `${prefix}: target ${name} is a reporter (${target.type}): it posts commit statuses, so name it in report_to: [${name}], not in to:`)
     }
   }
   const reportTo = readReportTo(byKey.get('report_to'), item, scope, {
@@ -76,45 +76,33 @@ export function validateRoute(item: RouteItem, position: number, names: RouteNam
   const mapEntry = byKey.get('map')
   const when = whenEntry === undefined ? null : compileRuleExpression(whenEntry, scope, ctx)
   const map = mapEntry === undefined ? null : compileRuleExpression(mapEntry, scope, ctx)
-  if (problems.size !== before || name === undefined) {
+  if (problems.size !== before || name === null) {
     return null
   }
   return { name, sources, when, map, to, reportTo, origin: item.origin }
 }
 
-/** `source:` / `to:`: one name or a non-empty list of names, each declared in some file. */
-function readReferences(
-  entry: MapEntry | undefined,
-  kind: 'source' | 'target',
+/**
+ * The names of `source:` / `to:` (one or a list, as the schema parsed them) that are declared
+ * in some file, each once; an unknown one is reported at its position.
+ */
+function declaredNames(
+  parsed: string[] | null,
+  written: unknown,
+  key: 'source' | 'to',
   declared: NameRegistry,
   complete: boolean,
-  item: RouteItem,
-  prefix: string,
+  scope: SchemaScope,
   ctx: ValidationContext
 ): string[] {
-  const key = kind === 'source' ? 'source' : 'to'
-  if (entry === undefined) {
-    const what = kind === 'source' ? 'the source or list of sources to listen to' : 'the target or list of targets to deliver to'
-    ctx.problems.add(item.origin, `${prefix}: missing ${key}: ${what}`)
-    return []
-  }
-  const at = nodeOrigin(item.loc, entry.value, nodeOrigin(item.loc, entry.keyNode, item.origin))
-  const nodes = isSeq(entry.value) ? entry.value.items.map((n) => resolveNode(item.doc, n)) : [entry.value]
-  if (nodes.length === 0) {
-    ctx.problems.add(at, `${prefix}: ${key} must name at least one ${kind}`)
-    return []
-  }
+  const kind = key === 'source' ? 'source' : 'target'
   const out: string[] = []
-  for (const node of nodes) {
-    const name = stringValue(node)
-    const nodeAt = nodeOrigin(item.loc, node, at)
-    if (name === undefined) {
-      ctx.problems.add(nodeAt, `${prefix}: ${key} must be a ${kind} name or a list of them, got ${describeNode(node)}`)
-    } else if (!declared.has(name)) {
-      if (!complete) {
-        continue
+  for (const [i, name] of (parsed ?? []).entries()) {
+    if (!declared.has(name)) {
+      // a name missing here may be declared in a file that could not be parsed
+      if (complete) {
+        ctx.problems.add(valueOriginAt(scope, Array.isArray(written) ? [key, i] : [key]), `${scope.prefix}: unknown ${kind} ${name} (declared ${kind}s: ${declared.list()})`)
       }
-      ctx.problems.add(nodeAt, `${prefix}: unknown ${kind} ${name} (declared ${kind}s: ${declared.list()})`)
     } else if (!out.includes(name)) {
       out.push(name)
     }

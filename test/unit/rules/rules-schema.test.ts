@@ -65,3 +65,21 @@ describe("a source's secret and secrets, from one schema", () => {
     ])
   })
 })
+
+describe("a route's name, source and to, from one schema", () => {
+  const head = 'sources:\n  gh:\n    type: github\n    verify: none\ntargets:\n  ci:\n    type: http\n    url: http://ci.example\nroutes:\n'
+
+  it('reports a name that is not a string, and each bad or unknown name in a list at its own position', () => {
+    expect(problems(`${head}  - { name: 7, source: [gh, 5, nope], to: [] }\n`)).toEqual([
+      'rules/t.yaml:10:13 route #1: missing name (a unique route name is required)',
+      'rules/t.yaml:10:29 route #1: source must be a source name or a list of them, got number 5',
+      'rules/t.yaml:10:43 route #1: to must name at least one target',
+    ])
+    expect(problems(`${head}  - { name: r, source: [gh, nope], to: ci }\n`)).toEqual(['rules/t.yaml:10:29 route r: unknown source nope (declared sources: gh)'])
+  })
+
+  it('reads one name or a list, each once', () => {
+    const rules = buildRuleSet([{ path: 'rules/t.yaml', text: `${head}  - { name: r, source: [gh, gh], to: ci }\n` }])
+    expect(rules.routes[0]).toMatchObject({ name: 'r', sources: ['gh'], to: ['ci'] })
+  })
+})
