@@ -3,7 +3,7 @@ import * as z from 'zod'
 import type { ProblemList } from './problem-list.ts'
 import { UNKNOWN_KEY } from './rule-file-fields.ts'
 import type { Origin } from './types.ts'
-import { mapEntries, resolveNode } from './yaml-nodes.ts'
+import { mapEntries, resolveNode, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin, type FileLocator } from './yaml-positions.ts'
 
 export interface SchemaScope {
@@ -97,6 +97,12 @@ function chosenAlternative(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
 export function parseKey<T>(schema: z.ZodType<T>, key: string, input: Record<string, unknown>, scope: SchemaScope, problems: ProblemList): T | null {
   const parsed = parseOwnKeys(z.object({ [key]: schema }), { [key]: input[key] }, scope, problems)
   return parsed === null ? null : (parsed[key] as T)
+}
+
+/** The mapping entry (key and value nodes) at `path`, for what needs the YAML itself (JSONata positions). */
+export function mapEntryAt(scope: SchemaScope, path: readonly PropertyKey[]): MapEntry | undefined {
+  const { node, complete } = findNode(scope, path.slice(0, -1), false)
+  return complete && isMap(node) ? mapEntries(scope.doc, node).find((e) => e.key === String(path.at(-1))) : undefined
 }
 
 /** Where the value at `path` of the definition stands (the definition's name when it is absent). */

@@ -71,7 +71,30 @@ function strictMapping<T extends z.ZodRawShape>(shape: T, name: string, notMappi
   })
 }
 
-const expression = z.string().min(1).describe('a JSONata expression')
+/** The key an issue is about: its path's last segment. */
+const keyOf = (iss: z.core.$ZodRawIssue): string => String(iss.path?.at(-1) ?? '')
+
+function notAnExpression(iss: z.core.$ZodRawIssue): string {
+  const key = keyOf(iss)
+  const structured = typeof iss.input === 'object' && iss.input !== null
+  const hint = structured ? `; write the JSONata as text, e.g. "${key}: |" with the expression on the following lines` : ' (quote it)'
+  return `${key} must be a JSONata expression string, got ${describeValue(iss.input)}${hint}`
+}
+
+const emptyExpression = (iss: z.core.$ZodRawIssue): string => `${keyOf(iss)} is empty (omit the key instead)`
+
+/** JSONata text; its syntax is checked where it is compiled, with positions (compile-rule-expression.ts). */
+const expression = z
+  .string({ error: notAnExpression })
+  .min(1, { error: emptyExpression })
+  .refine((text) => text.trim() !== '', { error: emptyExpression })
+  .describe('a JSONata expression')
+
+const notAReporter = (iss: z.core.$ZodRawIssue): string =>
+  `report_to entries are a reporter target name or { target, repository, sha }, got ${describeValue(iss.input)}`
+
+const notAReporterList = (iss: z.core.$ZodRawIssue): string =>
+  `report_to must be a list of reporter targets, e.g. report_to: [gh-status], got ${describeValue(iss.input)}`
 
 /** `source:` (sources) or `to:` (targets): one name or a non-empty list of names, read as a list. */
 function nameList(key: 'source' | 'to', kind: 'source' | 'target'): z.ZodType<string[], string | string[]> {
@@ -82,6 +105,8 @@ function nameList(key: 'source' | 'to', kind: 'source' | 'target'): z.ZodType<st
     .transform((names) => (typeof names === 'string' ? [names] : names))
     .meta({ id: `${kind}-names`, description: `a ${kind} name or a list of them` })
 }
+
+const MAPPING_WITHOUT_TARGET = 'report_to entries are a reporter target name or { target, repository, sha }, got a mapping'
 
 const MISSING_NAME = 'missing name (a unique route name is required)'
 
@@ -188,18 +213,23 @@ export const routeFields = {
   to: required(nameList('to', 'target'), 'missing to: the target or list of targets to deliver to').describe('the target, or a list of targets, to deliver to'),
   report_to: z
     .array(
-      z.union([
-        z.string().min(1),
-        z
-          .object({
-            target: z.string().min(1).describe('the reporter target'),
-            repository: expression.optional().describe("JSONata: the commit's repository (default: the pull request's, else the pushed one)"),
-            sha: expression.optional().describe("JSONata: the commit id (default: the pull request's head, else the pushed commit)"),
-          })
-          .strict(),
-      ])
+      z.union(
+        [
+          z.string({ error: notAReporter }).min(1, { error: notAReporter }).transform((target) => ({ target, repository: undefined, sha: undefined })),
+          z.strictObject(
+            {
+              target: required(z.string({ error: MAPPING_WITHOUT_TARGET }).min(1, { error: MAPPING_WITHOUT_TARGET }), MAPPING_WITHOUT_TARGET).describe('the reporter target'),
+              repository: expression.optional().describe("JSONata: the commit's repository (default: the pull request's, else the pushed one)"),
+              sha: expression.optional().describe("JSONata: the commit id (default: the pull request's head, else the pushed commit)"),
+            },
+            { error: (iss) => (iss.code === 'unrecognized_keys' ? `report_to: unknown key ${UNKNOWN_KEY} (expected target, repository, sha)` : notAReporter(iss)) }
+          ),
+        ],
+        { error: notAReporter }
+      ),
+      { error: notAReporterList }
     )
-    .min(1)
+    .min(1, { error: notAReporterList })
     .meta({ id: 'report_to', description: 'reporter targets (github-status, gitlab-status, bitbucket-status, gitea-status) that post the commit status of each delivery' })
     .optional(),
 }

@@ -66,7 +66,7 @@ export function validateRoute(item: RouteItem, position: number, names: RouteNam
       ctx.problems.add(valueOriginAt(scope, ['to']), `${prefix}: target ${name} is a reporter (${target.type}): it posts commit statuses, so name it in report_to: [${name}], not in to:`)
     }
   }
-  const reportTo = readReportTo(byKey.get('report_to'), item, scope, {
+  const reportTo = readReportTo(input, scope, {
     targetNames: names.targets,
     complete: names.complete,
     targets: defined?.targets ?? new Map(),

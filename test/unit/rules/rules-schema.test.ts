@@ -83,3 +83,21 @@ describe("a route's name, source and to, from one schema", () => {
     expect(rules.routes[0]).toMatchObject({ name: 'r', sources: ['gh'], to: ['ci'] })
   })
 })
+
+describe("a route's report_to, from one schema", () => {
+  const head =
+    'sources:\n  gh:\n    type: github\n    verify: none\ntargets:\n  ci:\n    type: http\n    url: http://ci.example\n  st:\n    type: github-status\n    token: t\nroutes:\n'
+
+  it('reports a bad entry, a missing target and a non-text expression at their positions', () => {
+    expect(problems(`${head}  - { name: r, source: gh, to: ci, report_to: [5, { sha: x }, { target: st, sha: [a] }] }\n`)).toEqual([
+      'rules/t.yaml:13:48 route r: report_to entries are a reporter target name or { target, repository, sha }, got number 5',
+      'rules/t.yaml:13:51 route r: report_to entries are a reporter target name or { target, repository, sha }, got a mapping',
+      'rules/t.yaml:13:82 route r: sha must be a JSONata expression string, got a list; write the JSONata as text, e.g. "sha: |" with the expression on the following lines',
+    ])
+  })
+
+  it('reads names and { target, repository, sha } entries', () => {
+    const rules = buildRuleSet([{ path: 'rules/t.yaml', text: `${head}  - { name: r, source: gh, to: ci, report_to: [{ target: st, sha: body.sha }] }\n` }])
+    expect(rules.routes[0]?.reportTo).toMatchObject([{ target: 'st', repository: null, sha: { text: 'body.sha' } }])
+  })
+})
