@@ -1,10 +1,12 @@
-import { isMap, isScalar, isSeq } from 'yaml'
+import { isScalar } from 'yaml'
+import type * as z from 'zod'
 import { ExpressionError } from '../errors.ts'
 import { compileExpression, UNSUPPORTED_REGEX, type CompiledExpression } from '../mapping/compile-expression.ts'
 import { findUnknownFunctions } from '../mapping/find-unknown-functions.ts'
 import type { Origin } from './types.ts'
 import type { ValidationContext } from './validation-context.ts'
-import { describeNode, stringValue, type MapEntry } from './yaml-nodes.ts'
+import { mapEntryAt, parseKey, type SchemaScope } from './report-schema-issues.ts'
+import type { MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin, positionAt, valueIndexToOffset, type FileLocator } from './yaml-positions.ts'
 
 export interface ExpressionScope {
@@ -16,24 +18,30 @@ export interface ExpressionScope {
 }
 
 /**
- * Compiles a `when`, `map` or `cooldown_key` at load time. A syntax error is reported at the
- * exact character inside the expression (also inside a `|` block), not just at the key.
- * @returns null when the value is not a valid expression (the problem is reported)
+ * A JSONata key of a definition (`when`, `map`, `cooldown_key`): its schema checks that it is
+ * text, then it is compiled where it is written.
+ * @returns null when the key is absent or invalid (the problem is reported)
  */
-export function compileRuleExpression(entry: MapEntry, scope: ExpressionScope, ctx: ValidationContext): CompiledExpression | null {
+export function compileExpressionKey(
+  schema: z.ZodType<string | undefined>,
+  key: string,
+  input: Record<string, unknown>,
+  scope: SchemaScope,
+  ctx: ValidationContext
+): CompiledExpression | null {
+  const text = parseKey(schema, key, input, scope, ctx.problems)
+  const entry = mapEntryAt(scope, [key])
+  return typeof text !== 'string' || entry === undefined ? null : compileRuleExpression(text, entry, scope, ctx)
+}
+
+/**
+ * Compiles JSONata text (as its schema parsed it) at load time. A syntax error is reported at the
+ * exact character inside the expression (also inside a `|` block), not just at the key.
+ * @returns null when the text is not a valid expression (the problem is reported)
+ */
+export function compileRuleExpression(text: string, entry: MapEntry, scope: ExpressionScope, ctx: ValidationContext): CompiledExpression | null {
   const { loc, prefix } = scope
-  const keyAt = nodeOrigin(loc, entry.keyNode, scope.origin)
-  const at = nodeOrigin(loc, entry.value, keyAt)
-  const text = stringValue(entry.value)
-  if (text === undefined) {
-    const hint = isMap(entry.value) || isSeq(entry.value) ? `; write the JSONata as text, e.g. "${entry.key}: |" with the expression on the following lines` : ' (quote it)'
-    ctx.problems.add(at, `${prefix}: ${entry.key} must be a JSONata expression string, got ${describeNode(entry.value)}${hint}`)
-    return null
-  }
-  if (text.trim() === '') {
-    ctx.problems.add(at, `${prefix}: ${entry.key} is empty (omit the key instead)`)
-    return null
-  }
+  const at = nodeOrigin(loc, entry.value, nodeOrigin(loc, entry.keyNode, scope.origin))
   try {
     const compiled = compileExpression(text, ctx.limits)
     for (const unknown of findUnknownFunctions(text)) {

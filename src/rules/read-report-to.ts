@@ -44,15 +44,15 @@ export function readReportTo(input: Record<string, unknown>, scope: SchemaScope,
       ctx.problems.add(at, `${prefix}: report_to names ${target} twice`)
       continue
     }
-    out.push({ target, repository: compileAt(scope, [i, 'repository'], ctx), sha: compileAt(scope, [i, 'sha'], ctx) })
+    out.push({ target, repository: compileAt(repository, scope, [i, 'repository'], ctx), sha: compileAt(sha, scope, [i, 'sha'], ctx) })
   }
   return out
 }
 
 /** The JSONata of a `report_to` entry's key, compiled where it is written; null when absent. */
-function compileAt(scope: SchemaScope, path: [number, string], ctx: ValidationContext): CompiledExpression | null {
+function compileAt(text: string | undefined, scope: SchemaScope, path: [number, string], ctx: ValidationContext): CompiledExpression | null {
   const entry = mapEntryAt(scope, ['report_to', ...path])
-  return entry === undefined ? null : compileRuleExpression(entry, scope, ctx)
+  return text === undefined || entry === undefined ? null : compileRuleExpression(text, entry, scope, ctx)
 }
 
 /** Whether `target` is a declared reporter; reports why not (a target that failed validation is already reported). */

@@ -1,5 +1,5 @@
 import { isMap } from 'yaml'
-import { compileRuleExpression } from './compile-rule-expression.ts'
+import { compileExpressionKey } from './compile-rule-expression.ts'
 import type { NameRegistry } from './name-registry.ts'
 import type { RouteItem } from './parse-rule-file.ts'
 import { readReportTo } from './read-report-to.ts'
@@ -72,10 +72,8 @@ export function validateRoute(item: RouteItem, position: number, names: RouteNam
     targets: defined?.targets ?? new Map(),
     sources: sources.flatMap((n) => defined?.sources.get(n) ?? []),
   }, ctx)
-  const whenEntry = byKey.get('when')
-  const mapEntry = byKey.get('map')
-  const when = whenEntry === undefined ? null : compileRuleExpression(whenEntry, scope, ctx)
-  const map = mapEntry === undefined ? null : compileRuleExpression(mapEntry, scope, ctx)
+  const when = compileExpressionKey(routeFields.when, 'when', input, scope, ctx)
+  const map = compileExpressionKey(routeFields.map, 'map', input, scope, ctx)
   if (problems.size !== before || name === null) {
     return null
   }

@@ -1,6 +1,6 @@
 import { isMap } from 'yaml'
 import type { TargetPreset } from '../targets/types.ts'
-import { compileRuleExpression } from './compile-rule-expression.ts'
+import { compileExpressionKey } from './compile-rule-expression.ts'
 import type { Declaration } from './parse-rule-file.ts'
 import { parseOwnKeys, parseWithSchema, type SchemaScope } from './report-schema-issues.ts'
 import { targetFields, targetSettings } from './rule-file-fields.ts'
@@ -32,8 +32,7 @@ export function validateTarget(decl: Declaration, ctx: ValidationContext): Targe
     setOwn(OWN_KEYS.has(entry.key) ? own : rest, entry.key, toPlain(decl.doc, entry.value))
   }
   const settings = parseOwnKeys(targetSettings, own, scope, problems)
-  const keyEntry = byKey.get('cooldown_key')
-  const cooldownKey = keyEntry === undefined ? null : compileRuleExpression(keyEntry, scope, ctx)
+  const cooldownKey = compileExpressionKey(targetFields.cooldown_key, 'cooldown_key', own, scope, ctx)
   const options = preset === undefined ? null : parseWithSchema(preset.optionsSchema, rest, scope, problems)
   if (preset === undefined || options === null || settings === null) {
     return null
