@@ -1,7 +1,7 @@
 import { isMap, isSeq, type Document, type Node } from 'yaml'
 import * as z from 'zod'
 import type { ProblemList } from './problem-list.ts'
-import { UNKNOWN_KEY } from './rule-file-fields.ts'
+import { UNKNOWN_KEY } from './field-schemas.ts'
 import type { Origin } from './types.ts'
 import { mapEntries, resolveNode, type MapEntry } from './yaml-nodes.ts'
 import { nodeOrigin, type FileLocator } from './yaml-positions.ts'
