@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Queue } from 'bullmq'
 import { maskDeep, maskSecrets } from '../secret-masking.ts'
+import { dashboardLink } from '../dashboard-link.ts'
 import type { Logger } from '../logger.ts'
 import { formatNotification } from '../notify/format-notification.ts'
 import type { Notification } from '../notify/notification.ts'
@@ -76,14 +77,8 @@ function jobIdFor(notify: string, n: Notification): { jobId?: string } {
 }
 
 function linkFor(n: NotificationInput, publicUrl: string | null): { link?: string } {
-  if (publicUrl === null) {
-    return {}
-  }
-  const base = `${publicUrl.replace(/\/+$/, '')}/ui`
-  if (n.delivery) {
-    return { link: `${base}#/delivery/${encodeURIComponent(n.delivery)}` }
-  }
-  return { link: base }
+  const link = dashboardLink(publicUrl, n.delivery || undefined)
+  return link === null ? {} : { link }
 }
 
 function maskNotification(n: Notification, secrets: readonly string[]): Notification {

@@ -1,7 +1,8 @@
 import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
 import type { DeliveryRecord } from '../delivery-log/records.ts'
 import type { Logger } from '../logger.ts'
-import { buildStatusRequest, deliveryLink, statusDeliveryId, type StatusPhase, type StatusPost } from '../routing/commit-status-posts.ts'
+import { dashboardLink } from '../dashboard-link.ts'
+import { buildStatusRequest, statusDeliveryId, type StatusPhase, type StatusPost } from '../routing/commit-status-posts.ts'
 import { withStandardHeaders } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
@@ -122,7 +123,7 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
       const status: StatusPost = {
         state: phase === 'success' ? 'success' : phase === 'failure' ? 'failure' : 'error',
         description: describeOutcome(trigger.target, outcome),
-        targetUrl: (outcome.delivered ? outcome.build?.url : undefined) ?? deliveryLink(options.publicUrl, trigger.deliveryId),
+        targetUrl: (outcome.delivered ? outcome.build?.url : undefined) ?? dashboardLink(options.publicUrl, trigger.deliveryId),
       }
       for (const report of trigger.reports) {
         try {
@@ -143,7 +144,7 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
         const description =
           mode === 'coalesced' ? `Coalesced: a newer event's trigger of ${record.target} (${into}) covers this commit` : `Superseded by a newer event's trigger of ${record.target} (${into})`
         for (const report of record.report_to) {
-          await post(trigger, report, 'coalesced', { state: 'pending', description, targetUrl: deliveryLink(options.publicUrl, into) })
+          await post(trigger, report, 'coalesced', { state: 'pending', description, targetUrl: dashboardLink(options.publicUrl, into) })
         }
       } catch (err) {
         logger.warn({ delivery: deliveryId, err: (err as Error).message }, 'commit status not queued')

@@ -53,11 +53,6 @@ export async function resolveCommit(entry: ReportToDefinition, envelope: Envelop
   return r === null || s === null || /^0+$/.test(s) ? null : { repository: r, sha: s }
 }
 
-/** The delivery in the dashboard, as notifications link it; null without a public URL. */
-export function deliveryLink(publicUrl: string | null | undefined, deliveryId: string): string | null {
-  return publicUrl ? `${publicUrl.replace(/\/+$/, '')}/ui#/delivery/${encodeURIComponent(deliveryId)}` : null
-}
-
 export interface StatusPost {
   state: CommitState
   description: string

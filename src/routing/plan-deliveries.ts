@@ -4,9 +4,10 @@ import { compileExpression, type CompiledExpression } from '../mapping/compile-e
 import type { RouteDefinition, RuleSet, TargetDefinition } from '../rules/types.ts'
 import { explainWhen, isTruthy } from './explain-when.ts'
 import { JSONATA_FUNCTIONS } from '../mapping/find-unknown-functions.ts'
+import { dashboardLink } from '../dashboard-link.ts'
 import type { CommitReport } from '../targets/commit-status.ts'
 import type { OutboundRequest } from '../targets/types.ts'
-import { buildStatusRequest, deliveryLink, laterStatusIds, queuedDescription, resolveCommit, statusContext, statusDeliveryId } from './commit-status-posts.ts'
+import { buildStatusRequest, laterStatusIds, queuedDescription, resolveCommit, statusContext, statusDeliveryId } from './commit-status-posts.ts'
 
 /** Per-route result of routing one event: the explain trace. */
 export interface RouteOutcome {
@@ -101,7 +102,8 @@ async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: Rul
       }
       const mapped = route.map ? routeMapped : await defaultMap(target).evaluate(envelope)
       const cooldownKey = await resolveCooldownKey(target, envelope)
-      const reports = await commitReports(route, target, envelope, ruleSet)
+      // most routes report nothing: no await and no status work on their path
+      const reports = route.reportTo.length > 0 ? await commitReports(route, target, envelope, ruleSet) : []
       const extra = reports.length > 0 ? { reports } : {}
       let request: OutboundRequest | null = null
       let error: string | null = null
@@ -114,7 +116,7 @@ async function runRoute(route: RouteDefinition, envelope: Envelope, ruleSet: Rul
         error = `route ${route.name}, target ${target.name}: ${err.message}`
       }
       const id = emit(target.name, request, error, cooldownKey, extra)
-      emitFirstStatus(id, target, reports, error, ruleSet, deliveryLink(publicUrl, id), emit)
+      if (reports.length > 0) emitFirstStatus(id, target, reports, error, ruleSet, dashboardLink(publicUrl, id), emit)
     }
     return { route: route.name, status: 'matched' }
   } catch (err) {
