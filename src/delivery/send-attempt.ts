@@ -45,7 +45,9 @@ export function sendAttempt(request: OutboundRequest, timeoutMs: number, signal?
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       const excerpt = body.subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8')
-      resolve({ result, durationMs: Math.round(performance.now() - started), excerpt, body: body.subarray(0, readBytes).toString('utf8') })
+      // most targets read no more than the excerpt: decode the bytes once
+      const read = readBytes === RESPONSE_EXCERPT_BYTES ? excerpt : body.subarray(0, readBytes).toString('utf8')
+      resolve({ result, durationMs: Math.round(performance.now() - started), excerpt, body: read })
     }
     const url = parseUrl(request.url)
     if (!url) {
