@@ -1,0 +1,82 @@
+import type { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
+import type { Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Config } from '../config.ts'
+import { createDeliveryLog } from '../delivery-log/delivery-log.ts'
+import { createLogReader } from '../delivery-log/log-reader.ts'
+import { createApp } from '../http/create-app.ts'
+import { listenHttp } from '../http/listen-http.ts'
+import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics/create-metrics.ts'
+import { createReplayer } from '../queue/replay.ts'
+import type { RulesStatus } from '../reload/create-rules-reloader.ts'
+import type { RuleSet } from '../rules/types.ts'
+import type { ScheduleState } from '../schedule/schedule-state.ts'
+import type { IngestSide } from './start-ingest-side.ts'
+
+export interface HttpOptions {
+  config: Config
+  redis: Redis
+  rules: () => RuleSet
+  rulesStatus: () => RulesStatus
+  ingest: IngestSide
+  schedules: ScheduleState
+  metrics: Metrics
+  userAgent: string
+  logger: Logger
+}
+
+export interface Http {
+  server: HttpServer
+  port: number
+  /** the admin API's bearer token: HOOKYARD_ADMIN_TOKEN, or one generated at start */
+  adminToken: string
+  /** from now on new requests are answered as during shutdown */
+  markClosing(): void
+}
+
+/** The HTTP server: ingest and the admin API (not in a worker-role process), health and metrics. */
+export async function startHttp(options: HttpOptions): Promise<Http> {
+  const { config, redis, rules, ingest, metrics, userAgent, logger } = options
+  // never logged: `serve` prints it once, in the dashboard URL, when it was generated here
+  const adminToken = config.adminToken ?? randomBytes(24).toString('base64url')
+  const deliveryLog = createDeliveryLog(redis, ingest.keys, config.retentionMs)
+  let closing = false
+  const app = createApp({
+    ingest: config.role === 'worker' ? null : { pipeline: ingest.pipelineFor('ingest'), getRuleSet: rules },
+    admin:
+      config.role === 'worker'
+        ? null
+        : {
+            token: adminToken,
+            getRuleSet: rules,
+            log: deliveryLog,
+            reader: createLogReader(redis, ingest.keys),
+            replayer: createReplayer({ queue: ingest.queue, log: deliveryLog, getRuleSet: rules, retentionMs: config.retentionMs }),
+            pipeline: ingest.pipelineFor('admin'),
+            queueCounts: () => ingest.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+            flow: ingest.flow,
+            notifier: ingest.notifier,
+            logger: logger.child({ component: 'admin' }),
+            schedules: options.schedules,
+            metrics,
+            userAgent,
+          },
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    metrics,
+    isClosing: () => closing,
+    readiness: async () => {
+      const memory = await ingest.memory.readiness(redis)
+      return { ready: memory === 'ok', details: { redis: memory, rules_version: rules().version, rules: options.rulesStatus() } }
+    },
+  })
+  const server = await listenHttp(app.fetch, { port: config.port, hostname: config.host, limits: config.http, logger })
+  const port = (server.address() as AddressInfo).port
+  logger.info({ port, host: config.host, role: config.role }, 'hookyard listening')
+  const markClosing = (): void => {
+    closing = true
+  }
+  return { server, port, adminToken, markClosing }
+}

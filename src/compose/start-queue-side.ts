@@ -1,0 +1,108 @@
+import type { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { Config } from '../config.ts'
+import { createDeliveryLog } from '../delivery-log/delivery-log.ts'
+import type { Keys } from '../delivery-log/keys.ts'
+import type { Logger } from '../logger.ts'
+import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
+import { createCooldownStore } from '../queue/cooldown-store.ts'
+import { createDeliveryQueue, type DeliveryQueue } from '../queue/delivery-queue.ts'
+import { createDeliveryWorker } from '../queue/delivery-worker.ts'
+import { createFlowStore } from '../queue/flow-store.ts'
+import { startInboxPump, type InboxPump } from '../queue/inbox-pump.ts'
+import type { QueueKeys } from '../queue/queue-keys.ts'
+import { createStatusReporter } from '../queue/status-reporter.ts'
+import type { RuleSet } from '../rules/types.ts'
+import type { Closer } from './closer.ts'
+import { openWorkerConnections } from './connections.ts'
+import { notifierFor } from './notifier-for.ts'
+
+export interface QueueSideOptions {
+  config: Config
+  redisUrl: string
+  keys: Keys
+  queueKeys: QueueKeys
+  rules: () => RuleSet
+  /** the longest target timeout at start: sizes the job lock */
+  maxTimeoutMs: number
+  metrics: MetricsRecorder
+  userAgent: string
+  logger: Logger
+  /** what a failed start must close */
+  opened: Closer[]
+}
+
+export interface QueueSide {
+  connections: Redis[]
+  /** the worker's own queue (on its own connection) */
+  workerQueue: DeliveryQueue
+  pump: InboxPump
+  worker: ReturnType<typeof createDeliveryWorker>
+}
+
+/** Where deliveries go out: the inbox pump moves stored events into the queue, the worker sends them. */
+export function startQueueSide(options: QueueSideOptions): QueueSide {
+  const { config, keys, queueKeys, rules, metrics, userAgent, logger, opened } = options
+  const redis = openWorkerConnections(options.redisUrl, logger, opened)
+  const workerQueue = createDeliveryQueue(redis.worker, queueKeys, logger)
+  // commit statuses of routes with report_to: posted as deliveries through the worker's queue
+  const statusReporter = createStatusReporter({
+    queue: workerQueue,
+    log: createDeliveryLog(redis.worker, keys, config.retentionMs),
+    getRuleSet: rules,
+    publicUrl: config.publicUrl,
+    userAgent,
+    retentionMs: config.retentionMs,
+    logger: logger.child({ component: 'status' }),
+  })
+  // a folded delivery's commits are told which newer delivery covers them (never awaited: folding must not wait on it)
+  const cooldowns = createCooldownStore(redis.worker, queueKeys, keys.delivery(''), {
+    onCoalesced: (target, fold) => {
+      metrics.coalesced(target)
+      void statusReporter.folded(fold.deliveryId, fold.into, 'coalesced')
+    },
+    onSuperseded: (target, fold) => {
+      metrics.superseded(target)
+      void statusReporter.folded(fold.deliveryId, fold.into, 'superseded')
+    },
+  })
+  const pump = startInboxPump({
+    redis: redis.pump,
+    queue: workerQueue,
+    cooldowns,
+    keys: queueKeys,
+    logger: logger.child({ component: 'pump' }),
+    consumer: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    retentionMs: config.retentionMs,
+  })
+  opened.push(() => workerQueue.close(), () => pump.stop())
+  const worker = createDeliveryWorker({
+    connection: redis.worker,
+    prefix: queueKeys.prefix,
+    log: createDeliveryLog(redis.worker, keys, config.retentionMs),
+    cooldowns,
+    flow: createFlowStore(redis.worker, queueKeys),
+    flowControl: (target) => rules().targets.get(target)?.flow,
+    queue: workerQueue,
+    notifier: notifierFor(workerQueue, { config, rules, userAgent, logger }),
+    logger: logger.child({ component: 'worker' }),
+    concurrency: config.workerConcurrency,
+    secretValues: () => rules().secretValues,
+    maxTimeoutMs: options.maxTimeoutMs,
+    metrics,
+    // the target as the rules define it now: a rotated signing secret applies to queued deliveries too
+    signRequest: (target, request, deliveryId) => {
+      const t = rules().targets.get(target)
+      const moment = { id: deliveryId, timestampSeconds: Math.floor(Date.now() / 1000) }
+      return t?.preset.signAttempt?.(request, t.options, moment) ?? request
+    },
+    buildReader: (target) => {
+      const preset = rules().targets.get(target)?.preset
+      return preset?.readBuildReference && ((response) => preset.readBuildReference?.(response))
+    },
+    statusReporter,
+  })
+  opened.push(() => worker.close(true))
+  return { connections: [redis.worker, redis.pump], workerQueue, pump, worker }
+}
