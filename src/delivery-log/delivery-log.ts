@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
 import { APPEND_DELIVERY, MARK_SUPERSEDED, NEXT_REPLAY, RECORD_ATTEMPT } from './log-scripts.ts'
-import { RAW_BODY_FIELD, deserialize, fieldPairs, serialize } from './record-codec.ts'
+import { RAW_BODY_FIELD, deserialize, fieldPairs, parseField, serialize } from './record-codec.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
+import type { OutboundRequest } from '../targets/types.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
 
 export interface DeliveryLog {
@@ -16,6 +17,8 @@ export interface DeliveryLog {
   markSuperseded(deliveryId: string, by: string): Promise<void>
   getEvent(id: string): Promise<EventRecord | null>
   getDelivery(id: string): Promise<DeliveryRecord | null>
+  /** The request a delivery sends (null: no such delivery, or its mapping failed). */
+  getRequest(deliveryId: string): Promise<OutboundRequest | null>
   listAttempts(deliveryId: string): Promise<AttemptRecord[]>
 }
 
@@ -70,6 +73,11 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
     async getDelivery(id) {
       const raw = await redis.hgetall(keys.delivery(id))
       return Object.keys(raw).length === 0 ? null : (deserialize(raw) as unknown as DeliveryRecord)
+    },
+
+    async getRequest(deliveryId) {
+      const raw = await redis.hget(keys.delivery(deliveryId), 'request')
+      return (parseField(raw) as OutboundRequest | null | undefined) ?? null
     },
 
     async listAttempts(deliveryId) {

@@ -23,12 +23,17 @@ interface JobBase {
   retry: RetryPolicy
 }
 
-/** Everything one attempt needs, rendered once at ingress. */
+/**
+ * What a worker needs to send a delivery besides its request. The request was rendered once at
+ * ingress and is stored once, in the delivery record: the job names the delivery, it does not
+ * carry a copy.
+ */
 export interface DeliveryJobData extends JobBase {
   id: string
   event: string
   route: string
-  request: OutboundRequest
+  /** only on jobs queued by hookyard 0.1 (they carried the request): sent as is */
+  request?: OutboundRequest
   /** a trigger of a route with `report_to`: where its outcome is posted as a commit status */
   reports?: CommitReport[]
   /** a commit status post: skipped once any of these deliveries exists (a later status of the commit) */

@@ -215,6 +215,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
       await job.moveToDelayed(Date.now() + AFTER_POLL_MS, token)
       throw new DelayedError()
     }
+    const request = d.request ?? (await log.getRequest(d.id))
+    if (!request) {
+      // the record is gone (retention, or deleted by hand): nothing is left to send
+      throw new UnrecoverableError(`delivery ${d.id} is no longer stored`)
+    }
     const { probe } = await admit(job, token, d.target)
     const attempt = job.attemptsMade + 1
     const last = attempt >= (job.opts.attempts ?? 1)
@@ -223,7 +228,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Que
     try {
       result = await attemptDelivery(
         deps,
-        { deliveryId: d.id, eventId: d.event, route: d.route, target: d.target, request: d.request, timeoutMs: d.timeoutMs, attempt, last },
+        { deliveryId: d.id, eventId: d.event, route: d.route, target: d.target, request, timeoutMs: d.timeoutMs, attempt, last },
         signal
       )
     } finally {

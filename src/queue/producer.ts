@@ -52,7 +52,7 @@ function toInboxJob(p: PlannedDelivery, event: NewEventRecord, ruleSet: RuleSet)
       ...(p.reports === undefined ? {} : { reports: p.reports }),
       ...(p.obsoleteWhen === undefined ? {} : { obsoleteWhen: p.obsoleteWhen }),
     }
-    return [{ kind: 'deliver', attempts: target.retry.attempts, data: { ...base, id: p.id, event: event.id, route: p.route, request: p.request, ...status } }]
+    return [{ kind: 'deliver', attempts: target.retry.attempts, data: { ...base, id: p.id, event: event.id, route: p.route, ...status } }]
   }
   return [
     {

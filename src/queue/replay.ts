@@ -72,7 +72,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
       await log.addDelivery(record)
       await queue.add(
         DELIVER_JOB,
-        { id, event: record.event, route: record.route, target: record.target, request, timeoutMs: target.timeoutMs, retry: target.retry },
+        { id, event: record.event, route: record.route, target: record.target, timeoutMs: target.timeoutMs, retry: target.retry },
         { jobId: id, ...deliveryJobOptions(target.retry.attempts, options.retentionMs) }
       )
       return { ok: true, delivery: record }

@@ -107,7 +107,6 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
           event: trigger.eventId,
           route: trigger.route,
           target: reporter.name,
-          request,
           timeoutMs: reporter.timeoutMs,
           retry: reporter.retry,
           after: [statusDeliveryId(trigger.deliveryId, reporter.name, 'pending')],
