@@ -6,6 +6,8 @@ export interface RecordingTarget {
   count(): number
   /** time the last request arrived (ms since epoch) */
   lastAt(): number
+  /** when the first request naming this delivery (X-Hookyard-Delivery) arrived, on the performance.now() clock */
+  arrivalOf(deliveryId: string): number | undefined
   close(): Promise<void>
 }
 
@@ -13,7 +15,13 @@ export interface RecordingTarget {
 export async function startRecordingTarget(): Promise<RecordingTarget> {
   let count = 0
   let lastAt = 0
+  // the latency run matches each delivery to the request that caused it by this header
+  const arrivals = new Map<string, number>()
   const server = createServer((req, res) => {
+    // taken when the headers are in: the time the delivery reached the target, not when its body ended
+    const arrived = performance.now()
+    const delivery = req.headers['x-hookyard-delivery']
+    if (typeof delivery === 'string' && !arrivals.has(delivery)) arrivals.set(delivery, arrived)
     req.resume()
     req.on('end', () => {
       count++
@@ -26,6 +34,7 @@ export async function startRecordingTarget(): Promise<RecordingTarget> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     count: () => count,
     lastAt: () => lastAt,
+    arrivalOf: (deliveryId) => arrivals.get(deliveryId),
     close: () => new Promise((resolve) => {
       server.closeAllConnections()
       server.close(() => resolve())

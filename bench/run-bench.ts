@@ -1,32 +1,39 @@
 /**
  * `npm run bench`: measures, in one run on this machine, the CLI's start-up cost, hookyard's durable
  * ingest beside three baselines (a bare Hono server reading the body; a naive durable Hono server
- * that checks the signature and does one XADD; adnanh/webhook when installed), end-to-end
- * deliveries per second, the mapping cost per event and RSS under load. req/s swing with a shared
- * machine's load, so beside them it prints what does not: CPU, Redis memory and AOF bytes per
- * event, and the ratios between the servers. Writes every figure as JSON (BENCH_OUT).
+ * that checks the signature and does one XADD; adnanh/webhook when installed), end to end under a
+ * flood (deliveries/s against the accept rate), trigger latency at a steady rate, the mapping cost
+ * per event and RSS under load. req/s swing with a shared machine's load, so beside them it prints
+ * what does not: CPU, Redis memory and AOF bytes per event, and the ratios between the servers. Writes every figure as JSON (BENCH_OUT).
  * BENCH_ONLY=startup measures the start-up section alone.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { startRedisServer, type RedisServerHandle } from '../src/embedded-redis.ts'
+import { startRedisServer } from '../src/embedded-redis.ts'
 import { githubBranchPush } from '../test/helpers/fixtures.ts'
 import { signGithub } from '../test/helpers/sign.ts'
 import { buildDist } from '../test/helpers/build-dist.ts'
 import { BENCH_SECRET, benchRules } from './bench-rules.ts'
+import { describeEndToEnd, measureEndToEnd } from './end-to-end.ts'
 import { runLoad, type LoadResult } from './load.ts'
 import { measureMappingCost } from './mapping-cost.ts'
 import { accepted, DurableStore, measured, type RunFigures } from './measured-run.ts'
 import { startProcess } from './processes.ts'
 import { startRecordingTarget } from './recording-target.ts'
 import { measureStartup } from './startup.ts'
+import { describeTriggerLatency, measureTriggerLatency } from './trigger-latency.ts'
 import { startWebhook, WEBHOOK_MISSING } from './webhook-baseline.ts'
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32)
 const DURATION_SEC = Number(process.env['BENCH_DURATION'] ?? 10)
 const OUT = process.env['BENCH_OUT'] ?? 'bench-results.json'
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3)
+/** end to end: how long the flood lasts, whatever BENCH_DURATION is */
+const E2E_DURATION_SEC = Number(process.env['BENCH_E2E_DURATION'] ?? 5)
+/** trigger latency: a steady rate (requests/s) for this many seconds */
+const LATENCY_RATE = Number(process.env['BENCH_LATENCY_RATE'] ?? 50)
+const LATENCY_DURATION_SEC = Number(process.env['BENCH_LATENCY_DURATION'] ?? 10)
 const ONLY = process.env['BENCH_ONLY']
 
 const body = JSON.stringify(githubBranchPush())
@@ -38,20 +45,18 @@ const headers = {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'hookyard-bench-'))
-  // one Redis for the ingest rounds, one (same flags) for the naive durable baseline, a fresh one
-  // for end to end: what the rounds stored would otherwise make every AOF rewrite of the
-  // end-to-end run several times larger
+  // one Redis for the ingest rounds, one (same flags) for the naive durable baseline; end to end and
+  // trigger latency start fresh ones of their own (bench/fresh-relay.ts)
   const redis = await startRedisServer({ dir: join(work, 'redis') })
   const naiveRedis = await startRedisServer({ dir: join(work, 'redis-naive') })
-  let e2eRedis: RedisServerHandle | null = null
   const target = await startRecordingTarget()
   const rulesDir = join(work, 'rules')
   const rulesText = benchRules(target.url)
   mkdirSync(rulesDir, { recursive: true })
   writeFileSync(join(rulesDir, 'bench.yaml'), rulesText)
   const env = { RULES_DIR: rulesDir, BENCH_SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' }
-  const load = (port: number): Promise<LoadResult> =>
-    runLoad({ url: `http://127.0.0.1:${port}/hooks/github`, body, headers, connections: CONNECTIONS, durationSec: DURATION_SEC })
+  const load = (port: number, durationSec = DURATION_SEC): Promise<LoadResult> =>
+    runLoad({ url: `http://127.0.0.1:${port}/hooks/github`, body, headers, connections: CONNECTIONS, durationSec })
 
   try {
     log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`)
@@ -151,27 +156,25 @@ async function main(): Promise<void> {
 
     await redis.stop()
     await naiveRedis.stop()
-    e2eRedis = await startRedisServer({ dir: join(work, 'redis-e2e') })
-    const all = await startProcess(['bin/hookyard.js', 'serve', '--role', 'all'], { ...env, REDIS_URL: e2eRedis.url, HOOKYARD_PREFIX: 'bench-e2e' }, 'hookyard listening')
-    const before = target.count()
-    const started = Date.now()
-    const endToEnd = await load(all.port)
-    const sent = endToEnd.total - endToEnd.non2xx - endToEnd.errors
-    await waitFor(() => target.count() - before >= sent, 120_000)
-    const deliveredPerSec = Math.round((target.count() - before) / ((target.lastAt() - started) / 1000))
-    const allRss = all.rssMiB()
-    await all.stop()
-    // ingest and delivery share the machine (and here the process): compare with both accept rates
-    const ofOwnIngest = deliveredPerSec / endToEnd.requestsPerSec
-    const ofIngestOnly = deliveredPerSec / acceptedRun.requestsPerSec
-    log(`e2e       deliveries to a local target (--role all): ${deliveredPerSec} /s while accepting ${endToEnd.requestsPerSec} req/s (${ofOwnIngest.toFixed(2)} x its own accept rate, ${ofIngestOnly.toFixed(2)} x the ingest-only rate), RSS ${allRss.now} MiB (peak ${allRss.peak} MiB)`)
+    const endToEnd = await measureEndToEnd({ work, env, target, floodSec: E2E_DURATION_SEC, flood: load })
+    log(describeEndToEnd(endToEnd))
+    const latency = await measureTriggerLatency({ work, env, target, body, headers, ratePerSec: LATENCY_RATE, durationSec: LATENCY_DURATION_SEC })
+    log(describeTriggerLatency(latency))
 
     const mappingUs = await measureMappingCost(rulesText, { BENCH_SECRET }, body, 5000)
     log(`mapping   parse + normalize + when + map + request: ${mappingUs.toFixed(1)} us per event`)
 
     const results = {
       machine: { cpus: cpus().length, model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { connections: CONNECTIONS, duration_sec: DURATION_SEC, rounds: ROUNDS, payload_bytes: body.length },
+      settings: {
+        connections: CONNECTIONS,
+        duration_sec: DURATION_SEC,
+        rounds: ROUNDS,
+        payload_bytes: body.length,
+        e2e_duration_sec: E2E_DURATION_SEC,
+        latency_rate: LATENCY_RATE,
+        latency_duration_sec: LATENCY_DURATION_SEC,
+      },
       startup,
       rounds: rounds.map((r) => ({
         baseline_req_per_sec: r.bare.load.requestsPerSec,
@@ -197,13 +200,8 @@ async function main(): Promise<void> {
       },
       baseline_adnanh_webhook: webhookRun ? { ...webhookRun.load, cpu_us_per_request: webhookRun.cpu } : null,
       ratios,
-      end_to_end: {
-        accepted: endToEnd,
-        delivered_per_sec: deliveredPerSec,
-        ratio_to_ingest: Number(ofOwnIngest.toFixed(3)),
-        ratio_to_ingest_only: Number(ofIngestOnly.toFixed(3)),
-        rss_mib: allRss,
-      },
+      end_to_end: endToEnd,
+      trigger_latency: latency,
       mapping_us_per_event: Number(mappingUs.toFixed(2)),
     }
     writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`)
@@ -212,7 +210,6 @@ async function main(): Promise<void> {
     await target.close()
     await redis.stop()
     await naiveRedis.stop()
-    await e2eRedis?.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }
@@ -236,13 +233,6 @@ function medianRound(rounds: Round[]): Round {
 
 function ratioOf(a: number, b: number): number {
   return Number((a / b).toFixed(2))
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check() && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 function log(line: string): void {
