@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import * as z from 'zod'
 import { ConfigError } from './errors.ts'
 import { parseDuration } from './rules/parse-duration.ts'
@@ -10,8 +11,8 @@ export type Role = (typeof ROLES)[number]
 export interface Config {
   port: number
   host: string
-  /** null: start the embedded private redis-server */
-  redisUrl: string | null
+  /** which Redis, and how to reach it: embedded, one server, Sentinel or Cluster */
+  redis: RedisDeployment
   rulesDir: string
   logLevel: string
   adminToken: string | null
@@ -35,6 +36,33 @@ export interface Config {
   publicUrl: string | null
   /** limits on inbound HTTP connections, so slow or idle clients cannot hold sockets (docs/security.md) */
   http: HttpLimits
+}
+
+/** The Redis hookyard keeps its data in (docs/scaling.md#redis-deployments). */
+export type RedisDeployment =
+  /** no REDIS_* variable: the private redis-server hookyard starts itself */
+  | { mode: 'embedded' }
+  /** REDIS_URL: one server; `rediss://` for TLS */
+  | { mode: 'standalone'; url: string; tls: RedisTls | null }
+  /** REDIS_SENTINELS: the sentinels are asked which server is the primary of `name` */
+  | { mode: 'sentinel'; sentinels: HostPort[]; name: string; sentinelPassword: string | null; auth: RedisAuth; tls: RedisTls | null }
+  /** REDIS_CLUSTER_NODES: a few nodes of a Redis Cluster; the client learns the rest from them */
+  | { mode: 'cluster'; nodes: HostPort[]; auth: RedisAuth; tls: RedisTls | null }
+
+export interface HostPort {
+  host: string
+  port: number
+}
+
+/** The data nodes' credentials (from a host-less REDIS_URL); null: none */
+export interface RedisAuth {
+  username: string | null
+  password: string | null
+}
+
+export interface RedisTls {
+  /** the PEM text of REDIS_TLS_CA_FILE, read at start; null: Node's default CAs */
+  ca: string | null
 }
 
 export interface HttpLimits {
@@ -81,6 +109,11 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
+  REDIS_TLS_CA_FILE: z.string().optional(),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^\S+$/, 'must be one word, the name the sentinels monitor (e.g. mymaster)').optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  REDIS_CLUSTER_NODES: z.string().optional(),
   RULES_DIR: z.string().min(1).default('./rules'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOOKYARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -120,7 +153,7 @@ const schema = z.object({
 })
 
 /**
- * Parses the environment and flags; pure (reads only its arguments).
+ * Parses the environment and flags; reads nothing else but REDIS_TLS_CA_FILE.
  * @throws ConfigError listing every invalid key at once
  */
 export function loadConfig(env: Record<string, string | undefined>, flags: ConfigFlags = {}): Config {
@@ -139,10 +172,12 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
   }
   const c = parsed.data
-  if (c.HOOKYARD_REQUIRE_REDIS_URL === '1' && c.REDIS_URL === undefined) {
+  const redis = readRedisDeployment(c)
+  if (c.HOOKYARD_REQUIRE_REDIS_URL === '1' && redis.mode === 'embedded') {
     throw new ConfigError([
       'REDIS_URL: required here (HOOKYARD_REQUIRE_REDIS_URL=1, as in the container image, which has no redis-server): ' +
-        'set REDIS_URL=redis://HOST:6379 to a Redis with appendonly yes and maxmemory-policy noeviction (docker-compose.yml runs one)',
+        'set REDIS_URL=redis://HOST:6379 to a Redis with appendonly yes and maxmemory-policy noeviction (docker-compose.yml runs one), ' +
+        'or REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES',
     ])
   }
   if (c.HTTP_HEADERS_TIMEOUT > c.HTTP_REQUEST_TIMEOUT) {
@@ -154,7 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
   return {
     port: c.PORT,
     host: c.HOST,
-    redisUrl: c.REDIS_URL ?? null,
+    redis,
     rulesDir: c.RULES_DIR,
     logLevel: c.LOG_LEVEL,
     adminToken: c.HOOKYARD_ADMIN_TOKEN ?? null,
@@ -176,4 +211,97 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
       maxConnections: c.HTTP_MAX_CONNECTIONS,
     },
   }
+}
+
+type RedisVariables = Pick<z.infer<typeof schema>, 'REDIS_URL' | 'REDIS_TLS_CA_FILE' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_CLUSTER_NODES'>
+
+/** `rediss://user:password@` with no host: what REDIS_URL may say beside a list of nodes. */
+const HOSTLESS_URL = /^(rediss?):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?$/
+
+/**
+ * One of the forms, each named by its own variable: REDIS_URL alone (one server), REDIS_SENTINELS
+ * with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES. Beside a list, REDIS_URL names no host (the
+ * list does) and carries only the scheme (TLS or not) and the data nodes' credentials.
+ * @throws ConfigError for a combination that says two things, or a list that is not host:port
+ */
+function readRedisDeployment(c: RedisVariables): RedisDeployment {
+  const problems: string[] = []
+  const sentinels = c.REDIS_SENTINELS === undefined ? null : hostPortList('REDIS_SENTINELS', c.REDIS_SENTINELS, 'sentinel-1:26379,sentinel-2:26379,sentinel-3:26379', problems)
+  const nodes = c.REDIS_CLUSTER_NODES === undefined ? null : hostPortList('REDIS_CLUSTER_NODES', c.REDIS_CLUSTER_NODES, 'redis-1:6379,redis-2:6379,redis-3:6379', problems)
+  if (sentinels && nodes) {
+    problems.push('REDIS_SENTINELS: set together with REDIS_CLUSTER_NODES: a Redis is either watched by sentinels or a cluster; set one of them')
+  }
+  if (sentinels && c.REDIS_SENTINEL_NAME === undefined) {
+    problems.push('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS: the name the sentinels monitor the primary under (`sentinel monitor NAME ...`, often mymaster)')
+  }
+  if (!sentinels && c.REDIS_SENTINEL_NAME !== undefined) {
+    problems.push('REDIS_SENTINEL_NAME: set without REDIS_SENTINELS: list the sentinels too (REDIS_SENTINELS=host:port,host:port)')
+  }
+  if (!sentinels && c.REDIS_SENTINEL_PASSWORD !== undefined) {
+    problems.push('REDIS_SENTINEL_PASSWORD: set without REDIS_SENTINELS: it is the password of the sentinels themselves')
+  }
+  const listed = sentinels ? 'REDIS_SENTINELS' : nodes ? 'REDIS_CLUSTER_NODES' : null
+  let scheme = c.REDIS_URL?.startsWith('rediss://') ? 'rediss' : 'redis'
+  let auth: RedisAuth = { username: null, password: null }
+  if (listed && c.REDIS_URL !== undefined) {
+    const hostless = HOSTLESS_URL.exec(c.REDIS_URL)
+    if (hostless) {
+      scheme = hostless[1]!
+      auth = { username: decoded(hostless[2]), password: decoded(hostless[3]) }
+    } else {
+      problems.push(
+        `REDIS_URL: names a server, but ${listed} lists the nodes: beside ${listed}, REDIS_URL may carry only TLS and credentials, ` +
+          'with no host, port or database: rediss://:PASSWORD@ or rediss://USER:PASSWORD@ (or unset it)'
+      )
+    }
+  }
+  const tlsWanted = scheme === 'rediss'
+  if (c.REDIS_TLS_CA_FILE !== undefined && !tlsWanted) {
+    problems.push('REDIS_TLS_CA_FILE: set, but the connection is not TLS: write REDIS_URL as rediss://... (with a list of nodes, REDIS_URL=rediss:// alone)')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const tls = tlsWanted ? { ca: c.REDIS_TLS_CA_FILE === undefined ? null : readCaFile(c.REDIS_TLS_CA_FILE) } : null
+  if (sentinels) return { mode: 'sentinel', sentinels, name: c.REDIS_SENTINEL_NAME!, sentinelPassword: c.REDIS_SENTINEL_PASSWORD ?? null, auth, tls }
+  if (nodes) return { mode: 'cluster', nodes, auth, tls }
+  if (c.REDIS_URL !== undefined) return { mode: 'standalone', url: c.REDIS_URL, tls }
+  return { mode: 'embedded' }
+}
+
+/** `host:port,host:port`; a host is a name, an IPv4 address or an [IPv6] address. */
+function hostPortList(variable: string, value: string, example: string, problems: string[]): HostPort[] {
+  const list: HostPort[] = []
+  for (const item of value.split(',').map((s) => s.trim())) {
+    const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(item)
+    const port = Number(match?.[2])
+    if (!match || port < 1 || port > 65535) {
+      problems.push(`${variable}: ${JSON.stringify(item)} is not host:port: write a comma-separated list such as ${example}`)
+      continue
+    }
+    list.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port })
+  }
+  return list
+}
+
+function decoded(part: string | undefined): string | null {
+  if (part === undefined || part === '') return null
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return part
+  }
+}
+
+/** @throws ConfigError naming the file when it cannot be read or holds no certificate */
+function readCaFile(path: string): string {
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError([`REDIS_TLS_CA_FILE: cannot read ${path}: ${(err as Error).message}`])
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError([`REDIS_TLS_CA_FILE: ${path} holds no PEM certificate (a -----BEGIN CERTIFICATE----- block)`])
+  }
+  return pem
 }

@@ -43,10 +43,11 @@ Environment:
   HOOKYARD_ROLE, HOOKYARD_PREFIX, HOOKYARD_DATA_DIR, DEDUP_WINDOW, RETENTION,
   RETENTION_COUNT, WORKER_CONCURRENCY, HOOKYARD_PUBLIC_URL, HOOKYARD_REQUIRE_REDIS_URL,
   HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_KEEP_ALIVE_TIMEOUT, HTTP_MAX_CONNECTIONS,
-  DEDUP_MAX, EMBEDDED_REDIS_MAXMEMORY
-  (see docs/configuration.md). Without REDIS_URL, serve starts a private redis-server from PATH with its data under
-  ./.hookyard/redis, or joins the one another hookyard process of the same folder runs;
-  the last process to stop stops it.
+  DEDUP_MAX, EMBEDDED_REDIS_MAXMEMORY, REDIS_TLS_CA_FILE, REDIS_SENTINELS,
+  REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES
+  (see docs/configuration.md). Without REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, serve
+  starts a private redis-server from PATH with its data under ./.hookyard/redis, or joins
+  the one another hookyard process of the same folder runs; the last process to stop stops it.
 
 Exit codes (serve): 0 after SIGTERM/SIGINT; 78 invalid configuration or rules; 1 any other
 failed start (port in use, Redis unreachable for 30 s) or the embedded Redis lost for good.

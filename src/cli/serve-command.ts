@@ -24,7 +24,7 @@ export async function serveCommand(flags: ConfigFlags, env: Record<string, strin
     throw err
   }
   const logger = createLogger({ level: config.logLevel })
-  logger.info({ version, role: config.role, redis: config.redisUrl ? 'REDIS_URL' : 'embedded' }, 'hookyard starting')
+  logger.info({ version, role: config.role, redis: config.redis.mode }, 'hookyard starting')
   // SIGHUP reloads the rules (the file watch does too; this is the explicit, always-working path).
   // Installed before starting: a SIGHUP's default action would kill a process still starting.
   let reloadRules: (() => void) | null = null

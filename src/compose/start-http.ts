@@ -13,6 +13,7 @@ import { createReplayer } from '../queue/replay.ts'
 import type { RulesStatus } from '../reload/create-rules-reloader.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { ScheduleState } from '../schedule/schedule-state.ts'
+import { redisReadiness } from './redis-readiness.ts'
 import type { IngestSide } from './start-ingest-side.ts'
 
 export interface HttpOptions {
@@ -68,8 +69,11 @@ export async function startHttp(options: HttpOptions): Promise<Http> {
     metrics,
     isClosing: () => closing,
     readiness: async () => {
-      const memory = await ingest.memory.readiness(redis)
-      return { ready: memory === 'ok', details: { redis: memory, rules_version: rules().version, rules: options.rulesStatus() } }
+      const redisState = await redisReadiness(redis, config.redis, ingest.keys.prefix, ingest.memory)
+      return {
+        ready: redisState.status === 'ok',
+        details: { redis: redisState.status, redis_deployment: redisState.deployment, rules_version: rules().version, rules: options.rulesStatus() },
+      }
     },
   })
   const server = await listenHttp(app.fetch, { port: config.port, hostname: config.host, limits: config.http, logger })

@@ -15,12 +15,12 @@ import type { QueueKeys } from '../queue/queue-keys.ts'
 import { createStatusReporter } from '../queue/status-reporter.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { Closer } from './closer.ts'
-import { openWorkerConnections } from './connections.ts'
+import { openWorkerConnections, type RedisServer } from './connections.ts'
 import { notifierFor } from './notifier-for.ts'
 
 export interface QueueSideOptions {
   config: Config
-  redisUrl: string
+  redisServer: RedisServer
   keys: Keys
   queueKeys: QueueKeys
   rules: () => RuleSet
@@ -44,7 +44,7 @@ export interface QueueSide {
 /** Where deliveries go out: the inbox pump moves stored events into the queue, the worker sends them. */
 export function startQueueSide(options: QueueSideOptions): QueueSide {
   const { config, keys, queueKeys, rules, metrics, userAgent, logger, opened } = options
-  const redis = openWorkerConnections(options.redisUrl, logger, opened)
+  const redis = openWorkerConnections(options.redisServer, logger, opened)
   const workerQueue = createDeliveryQueue(redis.worker, queueKeys, logger)
   // commit statuses of routes with report_to: posted as deliveries through the worker's queue
   const statusReporter = createStatusReporter({
