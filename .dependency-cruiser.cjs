@@ -1,7 +1,8 @@
 /**
- * Module-graph rules for src/, checked by `npm run lint` (and so by CI): no import cycles, and the
+ * Module-graph rules for src/, checked by `npm run lint` (and so by CI): no import cycles, the
  * pure core (sources, rules, mapping, targets, routing) reaches no HTTP framework, queue, Redis
- * client, logger or metrics client, not even through a module it imports.
+ * client, logger or metrics client, not even through a module it imports, and the store (Redis
+ * keys, scripts, records) imports nothing of the layers that use it.
  */
 // '(^|/)src/': also a fixture tree laid out like src/ (test/fixtures/import-graph), which proves the rules bite
 const PURE_CORE = '(^|/)src/(sources|rules|mapping|targets|routing)/'
@@ -22,6 +23,13 @@ module.exports = {
       comment: 'The pure core does no I/O: it is run by the dry run, the check and the tests without Redis or a server.',
       from: { path: PURE_CORE },
       to: { path: IO_PACKAGES, reachable: true },
+    },
+    {
+      name: 'store-below-queue',
+      severity: 'error',
+      comment: 'src/store/ owns Redis and nothing above it: the queue, HTTP, ingest and composition use the store, never the reverse.',
+      from: { path: '(^|/)src/store/' },
+      to: { path: ['(^|/)src/(queue|http|ingest|compose|schedule|reload|cli|notify|redeliver|dry-run)/', '(^|/)node_modules/bullmq/'] },
     },
   ],
   options: {

@@ -5,20 +5,35 @@ import tseslint from 'typescript-eslint'
 /** The modules that do no I/O (src/delivery also stays free of the framework and queue clients). */
 const PURE_CORE = ['src/sources/**', 'src/targets/**', 'src/mapping/**', 'src/routing/**', 'src/rules/**', 'src/delivery/**']
 
-const BULLMQ_OUTSIDE_QUEUE = { paths: ['bullmq'], patterns: [] }
+// Each set lists `paths` entries of @typescript-eslint/no-restricted-imports: `allowTypeImports`
+// lets `import type` through (a type names no runtime dependency).
+const BULLMQ_OUTSIDE_QUEUE = { paths: [{ name: 'bullmq' }], patterns: [] }
+const IOREDIS_OUTSIDE_STORE = {
+  paths: [{ name: 'ioredis', allowTypeImports: true, message: 'Redis is reached through src/store/ (connections are made in src/compose/connections.ts); import type { Redis } is fine.' }],
+  patterns: [],
+}
 const PURE_CORE_IMPORTS = {
-  paths: ['hono', '@hono/node-server', 'bullmq', 'ioredis', 'pino', 'prom-client'],
-  patterns: ['../http/*', '../queue/*', 'hono/*'],
+  paths: ['hono', '@hono/node-server', 'bullmq', 'ioredis', 'pino', 'prom-client'].map((name) => ({ name })),
+  patterns: ['../http/*', '../queue/*', '../store/*', 'hono/*'],
 }
 
-/** The options of one `no-restricted-imports` entry, merged from several restriction sets. */
+/**
+ * The options of one restricted-imports entry, merged from several restriction sets. For a
+ * package named by more than one set the later set's entry wins (the pure core's plain ban of
+ * ioredis replaces the type-imports-allowed one).
+ */
 function restrictions(...sets) {
+  const paths = new Map()
+  for (const set of sets) {
+    for (const entry of set.paths) paths.set(entry.name, entry)
+  }
   return {
-    paths: [...new Set(sets.flatMap((s) => s.paths))],
+    paths: [...paths.values()],
     patterns: [...new Set(sets.flatMap((s) => s.patterns))],
   }
 }
 
+const RESTRICTED_IMPORTS = '@typescript-eslint/no-restricted-imports'
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.hookyard/'] },
@@ -45,18 +60,30 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
-  // One `no-restricted-imports` entry per file group, with every restriction that applies to it:
-  // a later block replaces an earlier block's options for this rule, it does not add to them.
+  // One restricted-imports entry per file group, with every restriction that applies to it: a
+  // later block replaces an earlier block's options for this rule, it does not add to them. The
+  // rule is typescript-eslint's (it tells `import type` apart), so the groups name .ts files only.
   {
-    // bullmq stays inside queue/
-    files: ['src/**'],
+    // bullmq stays inside queue/; ioredis values (a client, its errors) inside store/
+    files: ['src/**/*.ts'],
     ignores: ['src/queue/**'],
-    rules: { 'no-restricted-imports': ['error', restrictions(BULLMQ_OUTSIDE_QUEUE)] },
+    rules: { [RESTRICTED_IMPORTS]: ['error', restrictions(BULLMQ_OUTSIDE_QUEUE, IOREDIS_OUTSIDE_STORE)] },
   },
   {
-    // the pure core: no HTTP framework, queue, Redis client, logger or metrics client
-    files: PURE_CORE,
-    rules: { 'no-restricted-imports': ['error', restrictions(BULLMQ_OUTSIDE_QUEUE, PURE_CORE_IMPORTS)] },
+    files: ['src/queue/**/*.ts'],
+    rules: { [RESTRICTED_IMPORTS]: ['error', restrictions(IOREDIS_OUTSIDE_STORE)] },
+  },
+  {
+    // the store, and the connection factory that opens the clients it is given. The embedded
+    // server's start-up asks the server it spawned (CONFIG SET maxmemory, INFO's process id) on a
+    // one-off client of its own, before any hookyard connection exists.
+    files: ['src/store/**/*.ts', 'src/compose/connections.ts', 'src/acquire-embedded-redis.ts'],
+    rules: { [RESTRICTED_IMPORTS]: ['error', restrictions(BULLMQ_OUTSIDE_QUEUE)] },
+  },
+  {
+    // the pure core: no HTTP framework, queue, Redis client (not even its types), store, logger or metrics client
+    files: PURE_CORE.map((glob) => `${glob}/*.ts`),
+    rules: { [RESTRICTED_IMPORTS]: ['error', restrictions(BULLMQ_OUTSIDE_QUEUE, IOREDIS_OUTSIDE_STORE, PURE_CORE_IMPORTS)] },
   },
   {
     // the dashboard's browser modules and the repository's own plain JS (configs, bin)

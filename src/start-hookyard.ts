@@ -95,8 +95,8 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const queueSide =
     config.role === 'ingest'
       ? null
-      : startQueueSide({ config, redisServer, keys: ingest.keys, queueKeys: ingest.queueKeys, rules: rules.current, maxTimeoutMs: rules.maxTimeoutMs, metrics, userAgent, logger, opened })
-  const schedules = startSchedules({ config, redis: producerRedis, prefix: ingest.queueKeys.prefix, rules: rules.current, pipelineFor: ingest.pipelineFor, metrics, logger, opened })
+      : startQueueSide({ config, redisServer, keys: ingest.keys, rules: rules.current, maxTimeoutMs: rules.maxTimeoutMs, metrics, userAgent, logger, opened })
+  const schedules = startSchedules({ config, redis: producerRedis, keys: ingest.keys, rules: rules.current, pipelineFor: ingest.pipelineFor, metrics, logger, opened })
   const http = await startHttp({ config, redis: producerRedis, rules: rules.current, rulesStatus: () => rules.reloader.status(), ingest, schedules: schedules.state, metrics, userAgent, logger })
 
   let stopping: Promise<void> | null = null

@@ -1,15 +1,14 @@
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
-import { createEventWriter, type StorageLimits } from '../delivery-log/accept-event.ts'
-import { createKeys, type Keys } from '../delivery-log/keys.ts'
-import { startRetentionSweep, type RetentionSweep } from '../delivery-log/sweep-retention.ts'
+import { createEventWriter, type StorageLimits } from '../store/accept-event.ts'
+import { createKeys, type Keys } from '../store/keys.ts'
+import { startRetentionSweep, type RetentionSweep } from '../store/sweep-retention.ts'
 import { createIngestPipeline, type IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { Logger } from '../logger.ts'
 import { createDeliveryQueue, type DeliveryQueue } from '../queue/delivery-queue.ts'
-import { createFlowStore, type FlowStore } from '../queue/flow-store.ts'
+import { createFlowStore, type FlowStore } from '../store/flow-store.ts'
 import type { Notifier } from '../queue/notifier.ts'
 import { createProducer, type Producer } from '../queue/producer.ts'
-import { createQueueKeys, type QueueKeys } from '../queue/queue-keys.ts'
 import { createMemoryWatch, type MemoryWatch } from '../redis-memory.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { Closer } from './closer.ts'
@@ -27,7 +26,6 @@ export interface IngestSideOptions {
 
 export interface IngestSide {
   keys: Keys
-  queueKeys: QueueKeys
   /** the producer's queue: replays, notifications and queue counts go through it */
   queue: DeliveryQueue
   flow: FlowStore
@@ -44,13 +42,12 @@ export interface IngestSide {
 export function startIngestSide(options: IngestSideOptions): IngestSide {
   const { config, redis, rules, userAgent, logger, opened } = options
   const keys = createKeys(config.redisPrefix)
-  const queueKeys = createQueueKeys(config.redisPrefix)
-  const queue = createDeliveryQueue(redis, queueKeys, logger)
+  const queue = createDeliveryQueue(redis, keys, logger)
   opened.push(() => queue.close())
-  const flow = createFlowStore(redis, queueKeys)
+  const flow = createFlowStore(redis, keys)
   const notifier = notifierFor(queue, { config, rules, userAgent, logger })
   const limits: StorageLimits = { retentionMs: config.retentionMs, retentionCount: config.retentionCount, dedupMax: config.dedupMax }
-  const writer = createEventWriter(redis, keys, queueKeys.inbox, limits)
+  const writer = createEventWriter(redis, keys, limits)
   const memory = createMemoryWatch()
   const producer = createProducer({ writer: { accept: (input) => memory.observe(writer.accept(input)) }, dedupWindowMs: config.dedupWindowMs })
   // records written under an older, longer RETENTION (or a larger RETENTION_COUNT) follow the current one
@@ -58,5 +55,5 @@ export function startIngestSide(options: IngestSideOptions): IngestSide {
   opened.push(() => sweep.stop())
   const pipelineFor = (component: string): IngestPipeline =>
     createIngestPipeline({ getRuleSet: rules, producer, logger: logger.child({ component }), userAgent, publicUrl: config.publicUrl })
-  return { keys, queueKeys, queue, flow, notifier, memory, producer, sweep, pipelineFor }
+  return { keys, queue, flow, notifier, memory, producer, sweep, pipelineFor }
 }

@@ -2,16 +2,16 @@ import type { Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Config } from '../config.ts'
-import { createDeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { Keys } from '../delivery-log/keys.ts'
+import { createDeliveryLog } from '../store/delivery-log.ts'
+import type { Keys } from '../store/keys.ts'
 import type { Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
-import { createCooldownStore } from '../queue/cooldown-store.ts'
+import { createCooldownStore } from '../store/cooldown-store.ts'
 import { createDeliveryQueue, type DeliveryQueue } from '../queue/delivery-queue.ts'
 import { createDeliveryWorker } from '../queue/delivery-worker.ts'
-import { createFlowStore } from '../queue/flow-store.ts'
+import { createFlowStore } from '../store/flow-store.ts'
 import { startInboxPump, type InboxPump } from '../queue/inbox-pump.ts'
-import type { QueueKeys } from '../queue/queue-keys.ts'
+import { createInbox } from '../store/inbox.ts'
 import { createStatusReporter } from '../queue/status-reporter.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { Closer } from './closer.ts'
@@ -22,7 +22,6 @@ export interface QueueSideOptions {
   config: Config
   redisServer: RedisServer
   keys: Keys
-  queueKeys: QueueKeys
   rules: () => RuleSet
   /** the longest target timeout at start: sizes the job lock */
   maxTimeoutMs: number
@@ -43,9 +42,9 @@ export interface QueueSide {
 
 /** Where deliveries go out: the inbox pump moves stored events into the queue, the worker sends them. */
 export function startQueueSide(options: QueueSideOptions): QueueSide {
-  const { config, keys, queueKeys, rules, metrics, userAgent, logger, opened } = options
+  const { config, keys, rules, metrics, userAgent, logger, opened } = options
   const redis = openWorkerConnections(options.redisServer, logger, opened)
-  const workerQueue = createDeliveryQueue(redis.worker, queueKeys, logger)
+  const workerQueue = createDeliveryQueue(redis.worker, keys, logger)
   // commit statuses of routes with report_to: posted as deliveries through the worker's queue
   const statusReporter = createStatusReporter({
     queue: workerQueue,
@@ -57,7 +56,7 @@ export function startQueueSide(options: QueueSideOptions): QueueSide {
     logger: logger.child({ component: 'status' }),
   })
   // a folded delivery's commits are told which newer delivery covers them (never awaited: folding must not wait on it)
-  const cooldowns = createCooldownStore(redis.worker, queueKeys, keys.delivery(''), {
+  const cooldowns = createCooldownStore(redis.worker, keys, {
     onCoalesced: (target, fold) => {
       metrics.coalesced(target)
       void statusReporter.folded(fold.deliveryId, fold.into, 'coalesced')
@@ -68,10 +67,9 @@ export function startQueueSide(options: QueueSideOptions): QueueSide {
     },
   })
   const pump = startInboxPump({
-    redis: redis.pump,
+    inbox: createInbox(redis.pump, keys),
     queue: workerQueue,
     cooldowns,
-    keys: queueKeys,
     logger: logger.child({ component: 'pump' }),
     consumer: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
     retentionMs: config.retentionMs,
@@ -79,10 +77,10 @@ export function startQueueSide(options: QueueSideOptions): QueueSide {
   opened.push(() => workerQueue.close(), () => pump.stop())
   const worker = createDeliveryWorker({
     connection: redis.worker,
-    prefix: queueKeys.prefix,
+    prefix: keys.prefix,
     log: createDeliveryLog(redis.worker, keys, config.retentionMs),
     cooldowns,
-    flow: createFlowStore(redis.worker, queueKeys),
+    flow: createFlowStore(redis.worker, keys),
     flowControl: (target) => rules().targets.get(target)?.flow,
     queue: workerQueue,
     notifier: notifierFor(workerQueue, { config, rules, userAgent, logger }),

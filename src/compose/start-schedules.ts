@@ -4,15 +4,16 @@ import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import type { RuleSet } from '../rules/types.ts'
-import { createScheduleState, type ScheduleState } from '../schedule/schedule-state.ts'
+import type { Keys } from '../store/keys.ts'
+import { createScheduleState, type ScheduleState } from '../store/schedule-state.ts'
 import { startScheduler, type Scheduler } from '../schedule/scheduler.ts'
 import type { Closer } from './closer.ts'
 
 export interface SchedulesOptions {
   config: Config
   redis: Redis
-  /** the queue's key prefix: the last fire of each schedule is kept under it */
-  prefix: string
+  /** the last fire of each schedule is kept under them */
+  keys: Keys
   rules: () => RuleSet
   pipelineFor: (component: string) => IngestPipeline
   metrics: MetricsRecorder
@@ -31,7 +32,7 @@ export interface Schedules {
 /** Schedule sources fire in worker-role processes; the tick's dedup claim keeps it to one event across them. */
 export function startSchedules(options: SchedulesOptions): Schedules {
   const { rules, metrics, logger } = options
-  const state = createScheduleState(options.redis, options.prefix)
+  const state = createScheduleState(options.redis, options.keys)
   if (options.config.role === 'ingest') return { state, scheduler: null }
   const scheduler = startScheduler({
     getRuleSet: rules,

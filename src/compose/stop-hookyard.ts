@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { EmbeddedRedis } from '../acquire-embedded-redis.ts'
-import type { RetentionSweep } from '../delivery-log/sweep-retention.ts'
+import type { RetentionSweep } from '../store/sweep-retention.ts'
 import type { Logger } from '../logger.ts'
 import { stopExpressionThreads } from '../mapping/compile-expression.ts'
 import type { DeliveryQueue } from '../queue/delivery-queue.ts'

@@ -1,13 +1,13 @@
-import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { LogReader } from '../delivery-log/log-reader.ts'
+import type { DeliveryLog } from '../store/delivery-log.ts'
+import type { LogReader } from '../store/log-reader.ts'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
-import type { FlowStore } from '../queue/flow-store.ts'
+import type { FlowStore } from '../store/flow-store.ts'
 import type { Notifier } from '../queue/notifier.ts'
 import type { Replayer } from '../queue/replay.ts'
 import type { RuleSet } from '../rules/types.ts'
-import type { ScheduleState } from '../schedule/schedule-state.ts'
+import type { ScheduleState } from '../store/schedule-state.ts'
 
 /** What the admin routes read and act through. */
 export interface AdminDeps {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import type { DeliveryQuery } from '../delivery-log/query-deliveries.ts'
-import type { EventQuery } from '../delivery-log/query-events.ts'
-import { decodeCursor } from '../delivery-log/scan-index.ts'
+import type { DeliveryQuery } from '../store/query-deliveries.ts'
+import type { EventQuery } from '../store/query-events.ts'
+import { decodeCursor } from '../store/scan-index.ts'
 import { deliveryStatus } from './admin-schemas.ts'
 
 /**

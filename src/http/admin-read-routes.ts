@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { encodeCursor } from '../delivery-log/scan-index.ts'
-import type { DeliveryRecord } from '../delivery-log/records.ts'
+import { encodeCursor } from '../store/scan-index.ts'
+import type { DeliveryRecord } from '../store/records.ts'
 import { summaryRoute } from './admin-control-definitions.ts'
 import { getDeliveryRoute, getEventRoute, listDeliveriesRoute, listEventsRoute } from './admin-log-definitions.ts'
 import { toDeliveryQuery, toEventQuery } from './admin-query.ts'

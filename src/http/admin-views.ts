@@ -1,5 +1,5 @@
-import type { EventHead } from '../delivery-log/query-events.ts'
-import type { DeliveryRecord, DeliveryStatus, EventRecord } from '../delivery-log/records.ts'
+import type { EventHead } from '../store/query-events.ts'
+import type { DeliveryRecord, DeliveryStatus, EventRecord } from '../store/records.ts'
 import type { RouteOutcome } from '../routing/plan-deliveries.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import { maskHeaderNames } from '../secret-masking.ts'

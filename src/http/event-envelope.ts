@@ -1,4 +1,4 @@
-import type { EventRecord } from '../delivery-log/records.ts'
+import type { EventRecord } from '../store/records.ts'
 import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
 import { storedInboundRequest } from '../ingest/ingest-pipeline.ts'
 import { readEvent } from '../ingest/route-event.ts'

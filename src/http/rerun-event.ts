@@ -1,4 +1,4 @@
-import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
+import type { DeliveryLog } from '../store/delivery-log.ts'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import { describeRouting, type RoutingReplyBody } from './routing-reply.ts'
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { EventRecord, StoredRequest } from '../delivery-log/records.ts'
+import type { DeliveryLog } from '../store/delivery-log.ts'
+import type { EventRecord, StoredRequest } from '../store/records.ts'
 import { HookyardError } from '../errors.ts'
 import { perRequestLogger, type Logger } from '../logger.ts'
 import type { Producer } from '../queue/producer.ts'

@@ -1,4 +1,4 @@
-import type { NewEventRecord, RequestMeta } from '../delivery-log/records.ts'
+import type { NewEventRecord, RequestMeta } from '../store/records.ts'
 import type { Envelope } from '../envelope.ts'
 import { HookyardError } from '../errors.ts'
 import { planDeliveries, type RoutingResult } from '../routing/plan-deliveries.ts'

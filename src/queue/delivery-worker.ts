@@ -2,13 +2,13 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type 
 import { classifyOutcome, type Verdict } from '../delivery/classify-outcome.ts'
 import { computeBackoff } from '../delivery/compute-backoff.ts'
 import { sendAttempt } from '../delivery/send-attempt.ts'
-import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
+import type { DeliveryLog } from '../store/delivery-log.ts'
 import { perRequestLogger, type Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import { createRateLimitedLog } from '../rate-limited-log.ts'
 import type { FlowControl } from '../rules/types.ts'
 import { attemptDelivery, type AttemptDeps, type AttemptResultRecord } from './attempt-delivery.ts'
-import type { CooldownStore } from './cooldown-store.ts'
+import type { CooldownStore } from '../store/cooldown-store.ts'
 import {
   BACKOFF_TYPE,
   COOLDOWN_JOB,
@@ -20,7 +20,7 @@ import {
   type NotifyJobData,
   type QueueJobData,
 } from './delivery-job.ts'
-import type { FlowStore } from './flow-store.ts'
+import type { FlowStore } from '../store/flow-store.ts'
 import type { Notifier } from './notifier.ts'
 import type { ReportedTrigger, StatusReporter } from './status-reporter.ts'
 

@@ -1,17 +1,15 @@
 import type { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
-import type { CooldownStore } from './cooldown-store.ts'
+import type { CooldownStore } from '../store/cooldown-store.ts'
+import type { Inbox, InboxEntry } from '../store/inbox.ts'
 import { COOLDOWN_JOB, DELIVER_JOB, cooldownDedupId, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
 import type { InboxJob } from './inbox-job.ts'
-import type { QueueKeys } from './queue-keys.ts'
 
 export interface InboxPumpOptions {
-  /** a dedicated connection: XREADGROUP BLOCK holds it */
-  redis: Redis
+  /** on a dedicated connection: a blocking read holds it */
+  inbox: Inbox
   queue: Queue<QueueJobData>
   cooldowns: CooldownStore
-  keys: QueueKeys
   logger: Logger
   consumer: string
   retentionMs: number
@@ -22,13 +20,11 @@ export interface InboxPump {
   stop(): Promise<void>
 }
 
-const GROUP = 'pump'
 const BATCH = 500
 const BLOCK_MS = 1000
 /** An entry another pump read but did not acknowledge for this long is taken over (that pump died). */
 const CLAIM_IDLE_MS = 30_000
 
-type StreamEntries = [id: string, fields: string[]][]
 type CooldownInboxJob = Extract<InboxJob, { kind: 'cooldown' }>
 
 /**
@@ -37,12 +33,12 @@ type CooldownInboxJob = Extract<InboxJob, { kind: 'cooldown' }>
  * queued, and job ids are the delivery ids, so a batch retried after a crash queues nothing twice.
  */
 export function startInboxPump(options: InboxPumpOptions): InboxPump {
-  const { redis, keys, logger } = options
+  const { inbox, logger } = options
   let running = true
 
-  const queueJobs = async (entries: StreamEntries): Promise<void> => {
-    // an entry holds field/value pairs (event id -> that event's jobs JSON), one pair per event of a batch
-    const jobs = entries.flatMap(([, fields]) => fields.flatMap((value, i) => (i % 2 === 1 ? (JSON.parse(value) as InboxJob[]) : [])))
+  const queueJobs = async (entries: InboxEntry[]): Promise<void> => {
+    // an entry holds the jobs JSON of each event of one accept batch
+    const jobs = entries.flatMap((entry) => entry.jobs.flatMap((json) => JSON.parse(json) as InboxJob[]))
     const opts = (attempts: number) => deliveryJobOptions(attempts, options.retentionMs)
     const direct = jobs.flatMap((j) => (j.kind === 'deliver' ? [j] : []))
     if (direct.length > 0) {
@@ -66,34 +62,23 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
         ...opts(job.attempts),
       })
     }
-    const ids = entries.map(([id]) => id)
-    await redis.xack(keys.inbox, GROUP, ...ids)
-    await redis.xdel(keys.inbox, ...ids)
+    await inbox.ack(entries.map((entry) => entry.id))
   }
 
-  const read = async (from: '0' | '>'): Promise<StreamEntries> => {
-    const res = (
-      from === '>'
-        ? await redis.xreadgroup('GROUP', GROUP, options.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', keys.inbox, from)
-        : await redis.xreadgroup('GROUP', GROUP, options.consumer, 'COUNT', BATCH, 'STREAMS', keys.inbox, from)
-    ) as [string, StreamEntries][] | null
-    return res?.[0]?.[1] ?? []
-  }
+  const read = (which: 'pending' | 'new'): Promise<InboxEntry[]> => inbox.read(options.consumer, which, BATCH, BLOCK_MS)
 
   const loop = async (): Promise<void> => {
-    await redis.xgroup('CREATE', keys.inbox, GROUP, '0', 'MKSTREAM').catch((err: Error) => {
-      if (!err.message.includes('BUSYGROUP')) throw err
-    })
+    await inbox.ensureGroup()
     let lastClaim = 0
     while (running) {
       try {
         if (Date.now() - lastClaim > CLAIM_IDLE_MS / 2) {
           lastClaim = Date.now()
-          await redis.xautoclaim(keys.inbox, GROUP, options.consumer, CLAIM_IDLE_MS, '0', 'COUNT', BATCH)
+          await inbox.claimStale(options.consumer, CLAIM_IDLE_MS, BATCH)
         }
         // our own unacknowledged entries first (a failed batch, or ones claimed above), then new ones
-        const pending = await read('0')
-        const entries = pending.length > 0 ? pending : await read('>')
+        const pending = await read('pending')
+        const entries = pending.length > 0 ? pending : await read('new')
         if (entries.length > 0) {
           await queueJobs(entries)
         }

@@ -1,8 +1,8 @@
-import type { EventWriter } from '../delivery-log/accept-event.ts'
-import type { DeliveryRecord, NewEventRecord } from '../delivery-log/records.ts'
+import type { EventWriter } from '../store/accept-event.ts'
+import type { DeliveryRecord, NewEventRecord } from '../store/records.ts'
 import type { PlannedDelivery } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
-import { hashCooldownKey } from './cooldown-store.ts'
+import { hashCooldownKey } from '../store/cooldown-store.ts'
 import type { InboxJob } from './inbox-job.ts'
 
 export interface StoreResult {

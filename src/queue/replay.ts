@@ -1,5 +1,5 @@
-import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { DeliveryRecord } from '../delivery-log/records.ts'
+import type { DeliveryLog } from '../store/delivery-log.ts'
+import type { DeliveryRecord } from '../store/records.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import { DELIVER_JOB, deliveryJobOptions } from './delivery-job.ts'

@@ -1,5 +1,5 @@
-import type { DeliveryLog } from '../delivery-log/delivery-log.ts'
-import type { DeliveryRecord } from '../delivery-log/records.ts'
+import type { DeliveryLog } from '../store/delivery-log.ts'
+import type { DeliveryRecord } from '../store/records.ts'
 import type { Logger } from '../logger.ts'
 import { dashboardLink } from '../dashboard-link.ts'
 import { buildStatusRequest, statusDeliveryId, type StatusPhase, type StatusPost } from '../routing/commit-status-posts.ts'

@@ -4,7 +4,7 @@ import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { latestFireBetween, MISFIRE_MAX_AGE_MS, nextFire, readScheduleOptions, type ScheduleOptions } from '../sources/schedule.ts'
 import { sourceTypes } from '../sources/index.ts'
-import type { ScheduleState } from './schedule-state.ts'
+import type { ScheduleState } from '../store/schedule-state.ts'
 
 export interface SchedulerOptions {
   getRuleSet: () => RuleSet

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createDeliveryLog, type DeliveryLog } from '../../src/delivery-log/delivery-log.ts'
-import { createKeys } from '../../src/delivery-log/keys.ts'
-import type { AttemptRecord } from '../../src/delivery-log/records.ts'
+import { createDeliveryLog, type DeliveryLog } from '../../src/store/delivery-log.ts'
+import { createKeys } from '../../src/store/keys.ts'
+import type { AttemptRecord } from '../../src/store/records.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
 

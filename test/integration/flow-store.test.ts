@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createQueueKeys } from '../../src/queue/queue-keys.ts'
-import { createFlowStore, MAX_PAUSE_MS, type FlowStore } from '../../src/queue/flow-store.ts'
+import { createKeys } from '../../src/store/keys.ts'
+import { createFlowStore, MAX_PAUSE_MS, type FlowStore } from '../../src/store/flow-store.ts'
 
 const CIRCUIT = { failures: 2, pauseMs: 1000 }
 const fail = { ok: false, retryAfterMs: 0 }
@@ -13,7 +13,7 @@ describe('flow store (real Redis)', () => {
   let flow: FlowStore
   let n = 0
   const target = () => `t${++n}`
-  const keys = createQueueKeys(`fs${randomUUID().slice(0, 8)}`)
+  const keys = createKeys(`fs${randomUUID().slice(0, 8)}`)
   // the tests reach into the breaker's hash only to skip waiting out a pause
   const circuitKey = (t: string) => keys.circuit(t)
 

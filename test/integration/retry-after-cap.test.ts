@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_RETRY_AFTER_MS } from '../../src/delivery/classify-outcome.ts'
-import { hashCooldownKey } from '../../src/queue/cooldown-store.ts'
-import { createQueueKeys } from '../../src/queue/queue-keys.ts'
+import { hashCooldownKey } from '../../src/store/cooldown-store.ts'
+import { createKeys } from '../../src/store/keys.ts'
 import { adminClient, type AdminClient } from '../helpers/admin-client.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
@@ -69,7 +69,7 @@ routes:
     const asked = Date.now()
 
     // the cooldown gate: longer than the configured 1 s window (the 429 extended it), at most a day
-    const gate = createQueueKeys(hy.prefix).cooldownGate(hashCooldownKey('gated'))
+    const gate = createKeys(hy.prefix).cooldownGate(hashCooldownKey('gated'))
     await expect.poll(() => hy.redis.pttl(gate), { timeout: 5_000 }).toBeGreaterThan(60_000)
     expect(await hy.redis.pttl(gate)).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS)
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDeliveryLog } from '../../src/delivery-log/delivery-log.ts'
-import { createKeys } from '../../src/delivery-log/keys.ts'
+import { createDeliveryLog } from '../../src/store/delivery-log.ts'
+import { createKeys } from '../../src/store/keys.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
 import { githubHeaders } from '../helpers/sign.ts'

@@ -1,7 +1,8 @@
 /**
- * Lua run next to the delivery log's transactions. Keys are derived from prefixes passed in
- * ARGV, as the claim and cooldown scripts do: every key shares the `{prefix}` hash tag, so they
- * stay on one Cluster slot.
+ * Lua functions the scripts of src/store/scripts/ include (prepended to a script's text), the way
+ * one script shares code with another. Keys the functions touch are derived from prefixes passed
+ * in ARGV (keys.ts builds them): every key shares the `{prefix}` hash tag, so they stay on one
+ * Cluster slot.
  */
 
 /** Most events one write may trim: keeps a call cheap even right after RETENTION_COUNT was lowered. */
@@ -54,42 +55,9 @@ local function trim_by_age(events, deliveries, cutoff, batch, event_prefix, deli
 end
 `
 
-/** Appends a delivery id to an event's JSON `deliveries` list (a replay joins its event). KEYS: event. */
-export const APPEND_DELIVERY = `
-local raw = redis.call('HGET', KEYS[1], 'deliveries')
-if not raw then return 0 end
-local list = cjson.decode(raw)
-table.insert(list, ARGV[1])
-redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
-return 1
-`
-
-/** Numbers the next replay of a delivery; nil when the delivery is gone (never recreates it). KEYS: delivery. */
-export const NEXT_REPLAY = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-return redis.call('HINCRBY', KEYS[1], 'replays', 1)
-`
-
-/** Sets a delivery's fields only while it is stored (never recreates an expired one). KEYS: delivery. ARGV: field/value pairs. */
-export const MARK_SUPERSEDED = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-return redis.call('HSET', KEYS[1], unpack(ARGV))
-`
-
 /**
- * One attempt: appended to the delivery's attempt list, and the delivery's status fields updated.
- * KEYS: attempts list, delivery. ARGV: attempt JSON, retention ms, field/value pairs.
- */
-export const RECORD_ATTEMPT = `
-redis.call('RPUSH', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
-return 1
-`
-
-/**
- * How the delivery log marks a delivery superseded by a newer one, as Lua functions the cooldown
- * scripts include: the status encoding (JSON strings, as record-codec stores fields) stays here.
+ * How a delivery is marked folded into a newer one, as Lua functions the cooldown scripts include.
+ * Statuses are JSON strings, as record-codec.ts stores every field.
  * `coalesce_delivery` records a delivery folded into a newer one, `coalesced` (the default) or
  * `superseded` (`coalesced_into` / `superseded_by`), and returns the folded delivery's JSON `target` field ('' when unknown).
  */
@@ -145,5 +113,16 @@ local function drop_expired_claims(list, batch)
   end
   if n > 0 then redis.call('LTRIM', list, n, -1) end
   return n
+end
+`
+
+/**
+ * How an inbox entry is written, as a Lua function the accept script includes: the event and the
+ * jobs that deliver it are stored in one atomic step. `pairs`: event id, jobs JSON, ... (one pair
+ * per stored event with something to deliver); inbox.ts reads them back.
+ */
+export const INBOX_APPEND_FUNCTION = `
+local function append_inbox(inbox, pairs)
+  if #pairs > 0 then redis.call('XADD', inbox, '*', unpack(pairs)) end
 end
 `

@@ -2,22 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import type { StorageLimits } from './accept-event.ts'
 import type { Keys } from './keys.ts'
-import { DEDUP_CAP_FUNCTIONS, TRIM_BATCH_MAX, TRIM_FUNCTION } from './log-scripts.ts'
-
-/**
- * One sweep step: drops at most TRIM_BATCH_MAX records older than the cutoff, beyond the count,
- * and dedup claims beyond their cap or already expired. Returns how many it removed.
- * KEYS: events index, deliveries index, dedup claims list
- * ARGV: cutoff ms, retention count, event key prefix, delivery key prefix, most dedup claims
- */
-const SWEEP_STEP = `${TRIM_FUNCTION}${DEDUP_CAP_FUNCTIONS}
-local batch = ${TRIM_BATCH_MAX}
-local n = trim_by_age(KEYS[1], KEYS[2], tonumber(ARGV[1]), batch, ARGV[3], ARGV[4])
-n = n + trim_by_count(KEYS[1], KEYS[2], tonumber(ARGV[2]), batch, ARGV[3], ARGV[4])
-n = n + cap_claims(KEYS[3], redis.call('LLEN', KEYS[3]), tonumber(ARGV[5]), batch)
-n = n + drop_expired_claims(KEYS[3], batch)
-return n
-`
+import { registerScripts } from './scripts/register-scripts.ts'
 
 /** How often the sweep runs after the one at start. */
 const SWEEP_INTERVAL_MS = 60_000
@@ -46,8 +31,7 @@ export interface RetentionSweepOptions {
  */
 export function startRetentionSweep(options: RetentionSweepOptions): RetentionSweep {
   const { redis, keys, limits, logger } = options
-  redis.defineCommand('hookyardSweepRetention', { numberOfKeys: 3, lua: SWEEP_STEP })
-  const step = (redis as unknown as { hookyardSweepRetention: (...args: (string | number)[]) => Promise<number> }).hookyardSweepRetention.bind(redis)
+  const { sweepStep } = registerScripts(redis)
   let stopped = false
   let running = false
   let lastError = ''
@@ -56,7 +40,8 @@ export function startRetentionSweep(options: RetentionSweepOptions): RetentionSw
     let removed = 0
     for (;;) {
       if (stopped) return removed
-      const n = await step(keys.events, keys.deliveries, keys.dedupClaims, Date.now() - limits.retentionMs, limits.retentionCount, keys.event(''), keys.delivery(''), limits.dedupMax)
+      // one step (scripts/sweep-step.ts) removes at most TRIM_BATCH_MAX entries of each kind
+      const n = await sweepStep([keys.events, keys.deliveries, keys.dedupClaims], Date.now() - limits.retentionMs, limits.retentionCount, keys.event(''), keys.delivery(''), limits.dedupMax)
       if (n === 0) return removed
       removed += n
     }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
-import { APPEND_DELIVERY, MARK_SUPERSEDED, NEXT_REPLAY, RECORD_ATTEMPT } from './log-scripts.ts'
-import { RAW_BODY_FIELD, deserialize, fieldPairs, parseField, serialize } from './record-codec.ts'
+import { RAW_BODY_FIELD, deserialize, fieldPairs, parseField } from './record-codec.ts'
+import { registerScripts } from './scripts/register-scripts.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus, EventRecord } from './records.ts'
@@ -27,34 +27,33 @@ export interface DeliveryLog {
  * ingest script (accept-event.ts), which also applies retention by age and by count.
  */
 export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number): DeliveryLog {
-  // one script (EVALSHA) per attempt: a MULTI would build an ioredis Pipeline per attempt, which
+  // one script (EVALSHA) per write: a MULTI would build an ioredis Pipeline per call, which
   // copies every script defined on the connection (BullMQ defines dozens)
-  redis.defineCommand('hookyardRecordAttempt', { lua: RECORD_ATTEMPT })
-  const recordAttemptCommand = (redis as unknown as { hookyardRecordAttempt: (numKeys: number, ...args: (string | number)[]) => Promise<number> }).hookyardRecordAttempt.bind(redis)
+  const scripts = registerScripts(redis)
   return {
     async addDelivery(record) {
-      await redis
-        .multi()
-        .hset(keys.delivery(record.id), serialize(record))
-        .pexpire(keys.delivery(record.id), retentionMs)
-        .zadd(keys.deliveries, Date.parse(record.created_at), record.id)
-        .eval(APPEND_DELIVERY, 1, keys.event(record.event), record.id)
-        .exec()
+      await scripts.addDelivery(
+        [keys.delivery(record.id), keys.deliveries, keys.event(record.event)],
+        record.id,
+        Date.parse(record.created_at),
+        retentionMs,
+        ...fieldPairs(record)
+      )
     },
 
     async nextReplayNumber(deliveryId) {
-      const n = (await redis.eval(NEXT_REPLAY, 1, keys.delivery(deliveryId))) as number | null
+      const n = await scripts.nextReplay([keys.delivery(deliveryId)])
       return n === null ? null : Number(n)
     },
 
     async markSuperseded(deliveryId, by) {
       const fields = fieldPairs({ status: 'superseded', superseded_by: by, updated_at: new Date().toISOString() })
-      await redis.eval(MARK_SUPERSEDED, 1, keys.delivery(deliveryId), ...fields)
+      await scripts.markSuperseded([keys.delivery(deliveryId)], ...fields)
     },
 
     async recordAttempt(deliveryId, attempt, status, error, build) {
       const fields = fieldPairs({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error, build })
-      await recordAttemptCommand(2, keys.attempts(deliveryId), keys.delivery(deliveryId), JSON.stringify(attempt), retentionMs, ...fields)
+      await scripts.recordAttempt([keys.attempts(deliveryId), keys.delivery(deliveryId)], JSON.stringify(attempt), retentionMs, ...fields)
     },
 
     async getEvent(id) {

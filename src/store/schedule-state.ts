@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis'
+import type { Keys } from './keys.ts'
+import { registerScripts } from './scripts/register-scripts.ts'
 
 /** What is remembered of a schedule across processes and restarts. */
 export interface ScheduleRecord {
@@ -15,20 +17,13 @@ export interface ScheduleState {
   read(names: readonly string[]): Promise<Map<string, ScheduleRecord>>
 }
 
-const RECORD_FIRE = `
-local current = redis.call('HGET', KEYS[1], 'last_fire')
-if not current or current < ARGV[1] then
-  redis.call('HSET', KEYS[1], 'last_fire', ARGV[1], 'last_event', ARGV[2])
-end
-return 1
-`
-
-/** One hash per schedule, `{prefix}:schedule:<name>`, owned here. */
-export function createScheduleState(redis: Redis, prefix: string): ScheduleState {
-  const key = (name: string) => `${prefix}:schedule:${name}`
+/** One hash per schedule (keys.ts `schedule`). */
+export function createScheduleState(redis: Redis, keys: Keys): ScheduleState {
+  const scripts = registerScripts(redis)
+  const key = (name: string): string => keys.schedule(name)
   return {
     async recordFire(name, fireTime, eventId) {
-      await redis.eval(RECORD_FIRE, 1, key(name), fireTime.toISOString(), eventId)
+      await scripts.scheduleRecordFire([key(name)], fireTime.toISOString(), eventId)
     },
     async recordManualRun(name, eventId) {
       await redis.hset(key(name), 'last_event', eventId)
