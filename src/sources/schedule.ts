@@ -52,8 +52,26 @@ export type ScheduleOptions = z.infer<typeof scheduleOptionsSchema>
 /** The most recent missed tick `misfire: latest` still fires. */
 export const MISFIRE_MAX_AGE_MS = 24 * 3600_000
 
+/**
+ * Options are parsed once per source object: a rule set's sources never change (a reload builds new
+ * ones), while the scheduler looks at them every second and every tick reads them twice.
+ */
+const parsedOptions = new WeakMap<SourceConfig, z.ZodSafeParseResult<ScheduleOptions>>()
+
+function parseScheduleOptions(source: SourceConfig): z.ZodSafeParseResult<ScheduleOptions> {
+  let parsed = parsedOptions.get(source)
+  if (parsed === undefined) {
+    parsed = scheduleOptionsSchema.safeParse(source.options)
+    parsedOptions.set(source, parsed)
+  }
+  return parsed
+}
+
+/** @throws ZodError when the options are invalid (they were validated when the rules loaded) */
 export function readScheduleOptions(source: SourceConfig): ScheduleOptions {
-  return scheduleOptionsSchema.parse(source.options)
+  const parsed = parseScheduleOptions(source)
+  if (!parsed.success) throw parsed.error
+  return parsed.data
 }
 
 function cronAt(options: ScheduleOptions, from: Date): CronExpression {
@@ -117,7 +135,7 @@ export const scheduleSource: SourceType = {
     throw new VerificationError('SIGNATURE_MISMATCH', `source "${source.name}" is a schedule and takes no webhooks`)
   },
   parse(req, source): ParsedEvent {
-    const read = scheduleOptionsSchema.safeParse(source.options)
+    const read = parseScheduleOptions(source)
     if (!read.success) throw new BodyError(`schedule ${source.name}: invalid options`)
     const options = read.data
     const fireTime = req.headers[FIRE_TIME_HEADER]

@@ -5,6 +5,7 @@ import {
   latestFireBetween,
   nextFire,
   nextFires,
+  readScheduleOptions,
   scheduleDeliveryId,
   scheduleOptionsSchema,
   scheduleRequest,
@@ -123,6 +124,15 @@ describe('the schedule envelope', () => {
 
   it('names a manual run <name>@manual-<time>', () => {
     expect(scheduleDeliveryId('nightly', new Date('2026-06-01T10:00:00Z'), true)).toBe('nightly@manual-2026-06-01T10:00:00.000Z')
+  })
+
+  it('parses the options of a source once: the scheduler loop and every tick read the same result', () => {
+    const first = readScheduleOptions(source)
+    expect(readScheduleOptions(source)).toBe(first)
+    // a reload builds new source objects, which are read afresh
+    const reloaded = { ...source, options: { ...source.options, cron: '0 1 * * *' } }
+    expect(readScheduleOptions(reloaded)).toMatchObject({ cron: '0 1 * * *', timezone: 'Europe/Berlin' })
+    expect(() => readScheduleOptions({ ...source, options: { cron: 'nope' } })).toThrow(/invalid cron|fields/)
   })
 
   it('takes no webhooks', () => {
