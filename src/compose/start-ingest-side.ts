@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
 import { createEventWriter, type StorageLimits } from '../store/accept-event.ts'
+import { createDeliveryLog } from '../store/delivery-log.ts'
 import { createKeys, type Keys } from '../store/keys.ts'
 import { startRetentionSweep, type RetentionSweep } from '../store/sweep-retention.ts'
 import { createIngestPipeline, type IngestPipeline } from '../ingest/ingest-pipeline.ts'
@@ -53,7 +54,9 @@ export function startIngestSide(options: IngestSideOptions): IngestSide {
   // records written under an older, longer RETENTION (or a larger RETENTION_COUNT) follow the current one
   const sweep = startRetentionSweep({ redis, keys, limits, logger: logger.child({ component: 'retention' }) })
   opened.push(() => sweep.stop())
+  // re-runs read the event they start from
+  const deliveryLog = createDeliveryLog(redis, keys, config.retentionMs)
   const pipelineFor = (component: string): IngestPipeline =>
-    createIngestPipeline({ getRuleSet: rules, producer, logger: logger.child({ component }), userAgent, publicUrl: config.publicUrl })
+    createIngestPipeline({ getRuleSet: rules, producer, deliveryLog, logger: logger.child({ component }), userAgent, publicUrl: config.publicUrl })
   return { keys, queue, flow, notifier, memory, producer, sweep, pipelineFor }
 }

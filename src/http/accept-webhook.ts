@@ -20,7 +20,7 @@ export interface AcceptResult {
  * @throws HookyardError SOURCE_UNKNOWN, SIGNATURE_*, BODY_INVALID, STORE_UNAVAILABLE
  */
 export async function acceptWebhook(deps: AcceptDeps, sourceName: string, req: InboundRequest): Promise<AcceptResult> {
-  const outcome = await deps.pipeline.acceptRequest(sourceName, req)
+  const outcome = await deps.pipeline.ingest({ kind: 'webhook', source: sourceName, request: req })
   switch (outcome.kind) {
     case 'ping':
       return { status: 200, body: { event: outcome.eventId, deliveries: [], reason: `${outcome.event} event: nothing to trigger` }, storeReached: false }

@@ -33,7 +33,7 @@ export function scheduleRoutes(deps: AdminDeps): OpenAPIHono {
     if (!scheduleSources(deps.getRuleSet()).has(name)) {
       return problem(c, 404, 'NOT_FOUND', `no schedule ${name} in the rules`)
     }
-    const outcome = await deps.pipeline.fireSchedule(name, new Date(), { manual: true })
+    const outcome = await deps.pipeline.ingest({ kind: 'schedule', name, fireTime: new Date(), manual: true })
     if (outcome.kind !== 'stored') {
       // a manual run carries no dedup claim: a duplicate would be a bug, not a retry
       throw new Error(`manual run of ${name} was not stored`)

@@ -1,7 +1,6 @@
 import type { EventRecord } from '../store/records.ts'
 import type { PackageView, PullRequestView, PushView } from '../envelope.ts'
-import { storedInboundRequest } from '../ingest/ingest-pipeline.ts'
-import { readEvent } from '../ingest/route-event.ts'
+import { readEvent, storedInboundRequest } from '../ingest/route-event.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { sourceTypes } from '../sources/index.ts'
 import { maskHeaderNames, redactHeaders, redactQuery } from '../secret-masking.ts'

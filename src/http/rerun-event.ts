@@ -1,4 +1,3 @@
-import type { DeliveryLog } from '../store/delivery-log.ts'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import { describeRouting, type RoutingReplyBody } from './routing-reply.ts'
 
@@ -14,8 +13,8 @@ export type RerunResult =
  * The answer to a re-run request: the pipeline routes the stored event again as a new one.
  * @throws HookyardError STORE_UNAVAILABLE when Redis does not take it
  */
-export async function rerunEvent(deps: { pipeline: IngestPipeline; log: DeliveryLog }, originalId: string): Promise<RerunResult> {
-  const outcome = await deps.pipeline.rerun(deps.log, originalId)
+export async function rerunEvent(deps: { pipeline: IngestPipeline }, originalId: string): Promise<RerunResult> {
+  const outcome = await deps.pipeline.ingest({ kind: 'rerun', eventId: originalId })
   switch (outcome.kind) {
     case 'not_found':
       return { status: 404, body: { error: { code: 'NOT_FOUND', message: outcome.message } } }

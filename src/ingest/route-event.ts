@@ -1,4 +1,4 @@
-import type { NewEventRecord, RequestMeta } from '../store/records.ts'
+import type { EventRecord, NewEventRecord, RequestMeta } from '../store/records.ts'
 import type { Envelope } from '../envelope.ts'
 import { HookyardError } from '../errors.ts'
 import { planDeliveries, type RoutingResult } from '../routing/plan-deliveries.ts'
@@ -26,6 +26,16 @@ export function requireSource(ruleSet: RuleSet, sourceName: string, detail = '')
     throw new HookyardError('SOURCE_UNKNOWN', `no source named ${JSON.stringify(sourceName)}${detail}`)
   }
   return found
+}
+
+/** The stored inbound request as a source type reads it (signatures are not checked again). */
+export function storedInboundRequest(event: EventRecord): InboundRequest {
+  return {
+    method: event.request.method,
+    headers: event.request.headers,
+    query: event.request.query,
+    rawBody: Buffer.from(event.request.body_base64, 'base64'),
+  }
 }
 
 /** A parsed inbound request and the envelopes it yields: what `when`, `map` and `cooldown_key` see. */
@@ -68,6 +78,8 @@ export interface EventRecordOptions {
   ruleSet: RuleSet
   /** the inbound request as it is kept with the event */
   stored: RequestMeta
+  /** the event this one re-runs; null: a new inbound event */
+  rerunOf: string | null
 }
 
 /** The event record the store keeps for a routed event. */
@@ -84,5 +96,6 @@ export function eventRecord(o: EventRecordOptions): NewEventRecord {
     deliveries: o.plan.deliveries.map((d) => d.id),
     state: 'accepted', // the producer stores the event and its deliveries in one atomic step
     request: o.stored,
+    ...(o.rerunOf === null ? {} : { rerun_of: o.rerunOf }),
   }
 }

@@ -55,7 +55,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   const fire = async (name: string, fireTime: Date): Promise<void> => {
     try {
-      const outcome = await options.pipeline.fireSchedule(name, fireTime)
+      const outcome = await options.pipeline.ingest({ kind: 'schedule', name, fireTime, manual: false })
       if (outcome.kind === 'stored') {
         await options.state.recordFire(name, fireTime, outcome.eventId)
       }
