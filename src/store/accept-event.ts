@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import { Packr } from 'msgpackr'
+import { encodeBody } from './stored-body.ts'
 import type { Keys } from './keys.ts'
 import { fieldPairs } from './record-codec.ts'
 import type { DeliveryRecord, NewEventRecord } from './records.ts'
@@ -101,10 +102,12 @@ export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimit
 
 /**
  * One event as two script arguments: a MessagePack array of its strings (one argument instead of
- * dozens, which costs ioredis and Redis less per event) and the raw body as bytes.
+ * dozens, which costs ioredis and Redis less per event) and the body's bytes, as stored-body.ts
+ * keeps them (the array names their field).
  */
 function eventArgs({ event, rawBody, deliveries, jobs, dedupKey, dedupWindowMs }: AcceptInput, keys: Keys): Arg[] {
   const dedup = dedupKey === null ? '' : keys.dedup(event.source, dedupKey)
+  const body = encodeBody(rawBody)
   const packed = packr.pack([
     event.id,
     dedup,
@@ -113,8 +116,9 @@ function eventArgs({ event, rawBody, deliveries, jobs, dedupKey, dedupWindowMs }
     fieldPairs(event),
     deliveries.map((d) => [d.id, fieldPairs(d)]),
     jobs,
+    body.field,
   ])
-  return [packed, rawBody]
+  return [packed, body.bytes]
 }
 
 /** Plain MessagePack (no msgpackr records): Redis's Lua cmsgpack reads it. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
-import { RAW_BODY_FIELD, deserialize, fieldPairs, parseField } from './record-codec.ts'
+import { deserialize, fieldPairs, parseField } from './record-codec.ts'
+import { takeBody } from './stored-body.ts'
 import { registerScripts } from './scripts/register-scripts.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
 import type { OutboundRequest } from '../targets/types.ts'
@@ -61,7 +62,8 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
       if (Object.keys(raw).length === 0) {
         return null
       }
-      const { [RAW_BODY_FIELD]: body, ...fields } = raw
+      const body = takeBody(raw)
+      const fields = raw
       const event = deserialize(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.toString('utf8')]))) as unknown as EventRecord
       if (body) {
         event.request = { ...event.request, body_base64: body.toString('base64') }

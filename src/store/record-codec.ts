@@ -1,6 +1,3 @@
-/** The event hash field holding the inbound body's raw bytes (not JSON). */
-export const RAW_BODY_FIELD = 'raw_body'
-
 /** Hash fields hold JSON, so numbers, nulls and nested values come back as they went in. */
 export function serialize(record: object): Record<string, string> {
   const out: Record<string, string> = {}

@@ -1,4 +1,3 @@
-import { RAW_BODY_FIELD } from '../record-codec.ts'
 import { DEDUP_CAP_FUNCTIONS, INBOX_APPEND_FUNCTION, TRIM_BATCH_MAX, TRIM_FUNCTION } from './includes.ts'
 
 /**
@@ -9,7 +8,7 @@ import { DEDUP_CAP_FUNCTIONS, INBOX_APPEND_FUNCTION, TRIM_BATCH_MAX, TRIM_FUNCTI
  * per batch, each removing at most TRIM_BATCH_MAX entries (the retention sweep clears a backlog).
  * KEYS: events index, deliveries index, inbox, dedup claims list
  * ARGV: retention ms, retention count, event key prefix, delivery key prefix, most dedup claims,
- *       then per event two arguments: its record, packed (see eventArgs in accept-event.ts), and its raw body bytes.
+ *       then per event two arguments: its record, packed (see eventArgs in accept-event.ts), and its body bytes (stored under the field the record names).
  * Returns one reply per event: '' when stored, else the original event's id.
  */
 export const ACCEPT_BATCH = `${TRIM_FUNCTION}${DEDUP_CAP_FUNCTIONS}${INBOX_APPEND_FUNCTION}
@@ -17,7 +16,7 @@ local retention, eventPrefix, deliveryPrefix = ARGV[1], ARGV[3], ARGV[4]
 local replies, inbox, newest = {}, {}, 0
 local eventScores, deliveryScores, claims = {}, {}, {}
 for i = 6, #ARGV, 2 do
-  -- { event id, dedup key ('' = none), dedup window ms, received ms, event fields, deliveries, jobs JSON }
+  -- { event id, dedup key ('' = none), dedup window ms, received ms, event fields, deliveries, jobs JSON, body field }
   local e = cmsgpack.unpack(ARGV[i])
   local eventId, dedup, now = e[1], e[2], tonumber(e[4])
   local original = false
@@ -33,7 +32,7 @@ for i = 6, #ARGV, 2 do
   else
     replies[#replies + 1] = ''
     local key, fields = eventPrefix .. eventId, e[5]
-    fields[#fields + 1] = '${RAW_BODY_FIELD}'
+    fields[#fields + 1] = e[8]
     fields[#fields + 1] = ARGV[i + 1]
     redis.call('HSET', key, unpack(fields))
     redis.call('PEXPIRE', key, retention)

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createEventWriter, type AcceptInput } from '../../../src/store/accept-event.ts'
+import { createDeliveryLog } from '../../../src/store/delivery-log.ts'
 import { createInbox } from '../../../src/store/inbox.ts'
 import { deliveryRecord, eventRecord, openStore } from './store-fixtures.ts'
 
@@ -75,5 +77,39 @@ describe('accept batch script (real Redis)', () => {
     } finally {
       r.disconnect()
     }
+  })
+})
+
+describe('stored bodies (real Redis)', () => {
+  const { redis, keys } = openStore()
+  afterAll(() => redis.disconnect())
+
+  const bodyInput = (id: string, receivedMs: number): AcceptInput => ({
+    event: eventRecord(id, receivedMs, [`${id}-d1`]),
+    rawBody: Buffer.alloc(0),
+    deliveries: [deliveryRecord(`${id}-d1`, id, receivedMs)],
+    jobs: '',
+    dedupKey: null,
+    dedupWindowMs: HOUR,
+  })
+
+  it('keeps a large JSON body compressed and a small or incompressible one as it came; both read back byte for byte', async () => {
+    const writer = createEventWriter(redis, keys, { retentionMs: HOUR, retentionCount: 100, dedupMax: 100 })
+    const log = createDeliveryLog(redis, keys, HOUR)
+    const now = Date.now()
+    const json = Buffer.from(JSON.stringify({ commits: Array.from({ length: 40 }, (_, i) => ({ id: i, message: `commit number ${i}` })) }))
+    const noise = randomBytes(4096)
+    await Promise.all([
+      writer.accept({ ...bodyInput('big', now), rawBody: json }),
+      writer.accept({ ...bodyInput('noise', now), rawBody: noise }),
+    ])
+    const big = await redis.hgetallBuffer(keys.event('big'))
+    expect(big['raw_body']).toBeUndefined()
+    expect(big['raw_body_deflate']!.length).toBeLessThan(json.length / 3)
+    expect(Buffer.from((await log.getEvent('big'))!.request.body_base64, 'base64').equals(json)).toBe(true)
+    const kept = await redis.hgetallBuffer(keys.event('noise'))
+    expect(kept['raw_body_deflate']).toBeUndefined()
+    expect(kept['raw_body']!.equals(noise)).toBe(true)
+    expect(Buffer.from((await log.getEvent('noise'))!.request.body_base64, 'base64').equals(noise)).toBe(true)
   })
 })
