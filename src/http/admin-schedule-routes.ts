@@ -38,7 +38,6 @@ export function scheduleRoutes(deps: AdminDeps): OpenAPIHono {
       // a manual run carries no dedup claim: a duplicate would be a bug, not a retry
       throw new Error(`manual run of ${name} was not stored`)
     }
-    await deps.schedules.recordManualRun(name, outcome.eventId)
     deps.metrics?.scheduleFired(name, 'manual')
     deps.logger.info({ schedule: name, event_id: outcome.eventId }, 'schedule run now')
     return reply(c, describeRouting(outcome.eventId, outcome.plan, { schedule: name }).body, secrets(), 202)

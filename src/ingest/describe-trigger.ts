@@ -26,6 +26,8 @@ export interface TriggerProfile {
   /** the claim that makes a repeat of `delivery` (the event's delivery id) a duplicate; null: none */
   dedupClaim(delivery: string): DedupClaim | null
   rerunOf: string | null
+  /** a schedule's tick or manual run: recorded as the schedule's last fire with the event (fireTime null: manual) */
+  scheduleFire?: { name: string; fireTime: Date | null }
   log: TriggerLog
 }
 
@@ -113,6 +115,7 @@ function describeTick({ name, fireTime, manual }: ScheduleTrigger, { ruleSet, lo
     // every worker fires every tick: the claim lets one store it, and outlives a late (missed) tick
     dedupClaim: () => (manual ? null : { key: dedupKey(deliveryId), windowMs: SCHEDULE_DEDUP_WINDOW_MS }),
     rerunOf: null,
+    scheduleFire: { name, fireTime: manual ? null : fireTime },
     // another process stored the tick: nothing to say
     log: { stored: (facts) => log.info(routedFields(facts), manual ? 'schedule run now' : 'schedule fired') },
   }

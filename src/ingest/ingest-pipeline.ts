@@ -56,7 +56,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
     const plan = await routeEvent({ eventId, ruleSet, envelopes, userAgent: deps.userAgent, publicUrl: deps.publicUrl })
     const record = eventRecord({ eventId, source: resolved.source, event: parsed.event, envelopes, plan, receivedAt, ruleSet, stored: described.requestMeta, rerunOf: described.rerunOf })
     const claim = described.dedupClaim(record.delivery)
-    const { duplicateOf } = await storeOrUnavailable(() => deps.producer.store(record, request.rawBody, plan.deliveries, ruleSet, claim?.key, claim?.windowMs))
+    const { duplicateOf } = await storeOrUnavailable(() => deps.producer.store(record, request.rawBody, plan.deliveries, ruleSet, { dedupKey: claim?.key, dedupWindowMs: claim?.windowMs, scheduleFire: described.scheduleFire }))
     if (duplicateOf !== null) {
       log.duplicate?.({ eventId: duplicateOf, event: parsed.event, delivery: record.delivery })
       return { kind: 'duplicate', eventId: duplicateOf }

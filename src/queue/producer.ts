@@ -1,4 +1,4 @@
-import type { EventWriter } from '../store/accept-event.ts'
+import type { AcceptInput, EventWriter } from '../store/accept-event.ts'
 import type { DeliveryRecord, NewEventRecord } from '../store/records.ts'
 import type { PlannedDelivery } from '../routing/plan-deliveries.ts'
 import type { RuleSet } from '../rules/types.ts'
@@ -15,7 +15,16 @@ export interface Producer {
    * Stores the event and its deliveries and hands their jobs to the inbox, atomically, in one script
    * call shared with the events accepted alongside it; resolves only once Redis has them. With `dedupKey`, a repeat stores nothing.
    */
-  store(event: NewEventRecord, rawBody: Buffer, planned: readonly PlannedDelivery[], ruleSet: RuleSet, dedupKey?: string, dedupWindowMs?: number): Promise<StoreResult>
+  store(event: NewEventRecord, rawBody: Buffer, planned: readonly PlannedDelivery[], ruleSet: RuleSet, options?: StoreOptions): Promise<StoreResult>
+}
+
+export interface StoreOptions {
+  /** the sender's delivery id to claim (absent: no dedup) */
+  dedupKey?: string | undefined
+  /** how long the claim holds (absent: DEDUP_WINDOW) */
+  dedupWindowMs?: number | undefined
+  /** a schedule's event: the fire is recorded in the same atomic step */
+  scheduleFire?: AcceptInput['scheduleFire']
 }
 
 export interface ProducerOptions {
@@ -26,7 +35,7 @@ export interface ProducerOptions {
 export function createProducer(options: ProducerOptions): Producer {
   const { writer, dedupWindowMs } = options
   return {
-    async store(event, rawBody, planned, ruleSet, dedupKey, windowMs = dedupWindowMs) {
+    async store(event, rawBody, planned, ruleSet, { dedupKey, dedupWindowMs: windowMs = dedupWindowMs, scheduleFire } = {}) {
       const jobs = planned.flatMap((p) => toInboxJob(p, event, ruleSet))
       const duplicateOf = await writer.accept({
         event,
@@ -35,6 +44,7 @@ export function createProducer(options: ProducerOptions): Producer {
         jobs: jobs.length > 0 ? JSON.stringify(jobs) : '',
         dedupKey: dedupKey ?? null,
         dedupWindowMs: windowMs,
+        scheduleFire,
       })
       return { duplicateOf }
     },

@@ -55,10 +55,8 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   const fire = async (name: string, fireTime: Date): Promise<void> => {
     try {
+      // a stored tick's fire is recorded with its event, in the same atomic step
       const outcome = await options.pipeline.ingest({ kind: 'schedule', name, fireTime, manual: false })
-      if (outcome.kind === 'stored') {
-        await options.state.recordFire(name, fireTime, outcome.eventId)
-      }
       options.metrics?.scheduleFired(name, outcome.kind === 'stored' ? 'fired' : 'duplicate')
     } catch (err) {
       options.metrics?.scheduleFired(name, 'error')

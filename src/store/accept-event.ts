@@ -16,6 +16,8 @@ export interface AcceptInput {
   /** the sender's delivery id to claim; null = no dedup (re-runs) */
   dedupKey: string | null
   dedupWindowMs: number
+  /** a schedule's event: its fire is recorded with it (fireTime null: a manual run) */
+  scheduleFire?: { name: string; fireTime: Date | null } | undefined
 }
 
 export interface EventWriter {
@@ -105,7 +107,7 @@ export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimit
  * dozens, which costs ioredis and Redis less per event) and the body's bytes, as stored-body.ts
  * keeps them (the array names their field).
  */
-function eventArgs({ event, rawBody, deliveries, jobs, dedupKey, dedupWindowMs }: AcceptInput, keys: Keys): Arg[] {
+function eventArgs({ event, rawBody, deliveries, jobs, dedupKey, dedupWindowMs, scheduleFire }: AcceptInput, keys: Keys): Arg[] {
   const dedup = dedupKey === null ? '' : keys.dedup(event.source, dedupKey)
   const body = encodeBody(rawBody)
   const packed = packr.pack([
@@ -117,6 +119,8 @@ function eventArgs({ event, rawBody, deliveries, jobs, dedupKey, dedupWindowMs }
     deliveries.map((d) => [d.id, fieldPairs(d)]),
     jobs,
     body.field,
+    scheduleFire ? keys.schedule(scheduleFire.name) : '',
+    scheduleFire?.fireTime?.toISOString() ?? '',
   ])
   return [packed, body.bytes]
 }

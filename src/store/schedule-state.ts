@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
-import { registerScripts } from './scripts/register-scripts.ts'
 
 /** What is remembered of a schedule across processes and restarts. */
 export interface ScheduleRecord {
@@ -11,23 +10,13 @@ export interface ScheduleRecord {
 }
 
 export interface ScheduleState {
-  /** Moves `last_fire` forward only (a slow process never moves it back) and sets `last_event`. */
-  recordFire(name: string, fireTime: Date, eventId: string): Promise<void>
-  recordManualRun(name: string, eventId: string): Promise<void>
   read(names: readonly string[]): Promise<Map<string, ScheduleRecord>>
 }
 
-/** One hash per schedule (keys.ts `schedule`). */
+/** One hash per schedule (keys.ts `schedule`), written by the accept script with the schedule's event. */
 export function createScheduleState(redis: Redis, keys: Keys): ScheduleState {
-  const scripts = registerScripts(redis)
   const key = (name: string): string => keys.schedule(name)
   return {
-    async recordFire(name, fireTime, eventId) {
-      await scripts.scheduleRecordFire([key(name)], fireTime.toISOString(), eventId)
-    },
-    async recordManualRun(name, eventId) {
-      await redis.hset(key(name), 'last_event', eventId)
-    },
     async read(names) {
       const pipeline = redis.pipeline()
       for (const name of names) pipeline.hmget(key(name), 'last_fire', 'last_event')

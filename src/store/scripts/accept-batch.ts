@@ -1,4 +1,5 @@
 import { DEDUP_CAP_FUNCTIONS, INBOX_APPEND_FUNCTION, TRIM_BATCH_MAX, TRIM_FUNCTION } from './includes.ts'
+import { SCHEDULE_FIRE_FUNCTION } from './schedule-scripts.ts'
 
 /**
  * Stores a batch of accepted events in one atomic script. Per event: claim the sender's delivery id
@@ -11,12 +12,13 @@ import { DEDUP_CAP_FUNCTIONS, INBOX_APPEND_FUNCTION, TRIM_BATCH_MAX, TRIM_FUNCTI
  *       then per event two arguments: its record, packed (see eventArgs in accept-event.ts), and its body bytes (stored under the field the record names).
  * Returns one reply per event: '' when stored, else the original event's id.
  */
-export const ACCEPT_BATCH = `${TRIM_FUNCTION}${DEDUP_CAP_FUNCTIONS}${INBOX_APPEND_FUNCTION}
+export const ACCEPT_BATCH = `${TRIM_FUNCTION}${DEDUP_CAP_FUNCTIONS}${INBOX_APPEND_FUNCTION}${SCHEDULE_FIRE_FUNCTION}
 local retention, eventPrefix, deliveryPrefix = ARGV[1], ARGV[3], ARGV[4]
 local replies, inbox, newest = {}, {}, 0
 local eventScores, deliveryScores, claims = {}, {}, {}
 for i = 6, #ARGV, 2 do
-  -- { event id, dedup key ('' = none), dedup window ms, received ms, event fields, deliveries, jobs JSON, body field }
+  -- { event id, dedup key ('' = none), dedup window ms, received ms, event fields, deliveries, jobs JSON, body field,
+  --   schedule hash ('' = not a schedule's event), fire time ('' = a manual run) }
   local e = cmsgpack.unpack(ARGV[i])
   local eventId, dedup, now = e[1], e[2], tonumber(e[4])
   local original = false
@@ -45,6 +47,7 @@ for i = 6, #ARGV, 2 do
       deliveryScores[#deliveryScores + 1] = now
       deliveryScores[#deliveryScores + 1] = d[1]
     end
+    if e[9] ~= '' then record_schedule_fire(e[9], e[10], eventId) end
     if e[7] ~= '' then
       inbox[#inbox + 1] = eventId
       inbox[#inbox + 1] = e[7]

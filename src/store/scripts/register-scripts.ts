@@ -3,7 +3,6 @@ import { ACCEPT_BATCH } from './accept-batch.ts'
 import { MARK_SENT, RECORD, RELEASE, SETTLE, TAKE } from './cooldown-scripts.ts'
 import { ADD_DELIVERY, MARK_SUPERSEDED, NEXT_REPLAY, RECORD_ATTEMPT } from './delivery-scripts.ts'
 import { ADMIT, COUNT_OUTCOME, DROP_PROBE, FREE_SLOT, PAUSE, RESUME } from './flow-scripts.ts'
-import { RECORD_FIRE } from './schedule-scripts.ts'
 import { SWEEP_STEP } from './sweep-step.ts'
 
 /** Every script hookyard runs: how many of its arguments are keys, and its Lua. */
@@ -25,7 +24,6 @@ const DEFINITIONS = {
   flowDropProbe: { keys: 1, lua: DROP_PROBE },
   flowPause: { keys: 1, lua: PAUSE },
   flowResume: { keys: 1, lua: RESUME },
-  scheduleRecordFire: { keys: 1, lua: RECORD_FIRE },
 } as const
 
 /** What each script answers, as ioredis decodes Lua replies (integers, strings, arrays, nil as null). */
@@ -47,7 +45,6 @@ interface Replies {
   flowDropProbe: number
   flowPause: number
   flowResume: number
-  scheduleRecordFire: number
 }
 
 type ScriptName = keyof typeof DEFINITIONS
