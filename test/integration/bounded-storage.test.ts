@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.ts'
@@ -165,10 +165,11 @@ describe('a full Redis (maxmemory reached) answers 503 and says why', () => {
   it('refuses webhooks with 503 + Retry-After, /readyz tells why, and both recover once memory is freed', async () => {
     expect(await redis.config('GET', 'maxmemory')).toEqual(['maxmemory', String(4 * 1024 * 1024)])
     expect(await redis.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction'])
-    // distinct bodies: a repeated one would be a duplicate (the body hash is its delivery id)
-    const body = (n: number): string => JSON.stringify({ n, filler: 'x'.repeat(256 * 1024) })
+    // distinct bodies: a repeated one would be a duplicate (the body hash is its delivery id);
+    // random filler, because stored bodies are compressed and a repeated character would take no room
+    const body = (n: number): string => JSON.stringify({ n, filler: randomBytes(192 * 1024).toString('base64') })
     let refused: Response | null = null
-    // 40 bodies of 256 KiB are 10 MiB: far past 4 MiB
+    // 40 bodies of 256 KiB (about 192 KiB each once compressed) are far past 4 MiB
     for (let n = 0; n < 40 && refused === null; n++) {
       const res = await fetch(`${url}/hooks/repo`, { method: 'POST', body: body(n), headers: HEADERS })
       if (res.status === 503) refused = res
