@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis'
 import type { RedisDeployment } from '../config.ts'
 import type { MemoryWatch } from '../redis-memory.ts'
+import { hostPort } from './redis-options.ts'
 
 /** What /readyz says of Redis. */
 export interface RedisReadiness {
@@ -55,8 +56,7 @@ function connectedAddress(redis: Redis, deployment: RedisDeployment): string | n
   if (deployment.mode === 'sentinel') {
     const socket = redis.stream as { remoteAddress?: string; remotePort?: number } | undefined
     if (socket?.remoteAddress === undefined || socket.remotePort === undefined) return null
-    const host = socket.remoteAddress.replace(/^::ffff:/, '')
-    return host.includes(':') ? `[${host}]:${socket.remotePort}` : `${host}:${socket.remotePort}`
+    return hostPort({ host: socket.remoteAddress.replace(/^::ffff:/, ''), port: socket.remotePort })
   }
   return `${redis.options.host ?? '127.0.0.1'}:${redis.options.port ?? 6379}`
 }

@@ -62,9 +62,8 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
       if (Object.keys(raw).length === 0) {
         return null
       }
-      const body = takeBody(raw)
-      const fields = raw
-      const event = deserialize(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.toString('utf8')]))) as unknown as EventRecord
+      const body = takeBody(raw) // removes the body's field: the rest are the record's JSON fields
+      const event = deserialize(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.toString('utf8')]))) as unknown as EventRecord
       if (body) {
         event.request = { ...event.request, body_base64: body.toString('base64') }
       }
