@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
 import { findFreePort, waitForStart } from '../../src/embedded-redis.ts'
 import { waitUntil } from './wait-until.ts'
+import { writeRules } from './hookyard-process.ts'
 
 const run = promisify(execFile)
 
@@ -230,4 +231,21 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
 async function stopAll(nodes: Started[], dir: string): Promise<void> {
   await Promise.all(nodes.map((n) => n.stop()))
   rmSync(dir, { recursive: true, force: true })
+}
+
+/**
+ * The rules the Redis deployment tests run: GitHub pushes (secret `${SECRET}`) to one http
+ * target at `targetUrl`, each delivery carrying the push's sha.
+ */
+export function pushToTargetRules(targetUrl: string): string {
+  return writeRules({
+    'hooks.yaml': `
+sources:
+  github: { type: github, secret: "\${SECRET}" }
+targets:
+  ci: { type: http, url: ${targetUrl} }
+routes:
+  - { name: pushes, source: github, to: ci, map: '{ "body": { "sha": push.sha } }' }
+`,
+  })
 }

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
-import { startHookyardProcess, writeRules, type HookyardProcess } from '../helpers/hookyard-process.ts'
-import { ask, startClusterTopology, type ClusterTopology } from '../helpers/redis-topologies.ts'
+import { startHookyardProcess, type HookyardProcess } from '../helpers/hookyard-process.ts'
+import { ask, pushToTargetRules, startClusterTopology, type ClusterTopology } from '../helpers/redis-topologies.ts'
 import { githubHeaders } from '../helpers/sign.ts'
 
 const SECRET = 'github-secret-for-redis-cluster'
@@ -33,16 +33,7 @@ describe('Redis Cluster', () => {
     const hy = await startHookyardProcess('all', {
       REDIS_CLUSTER_NODES: cluster.nodeList,
       HOOKYARD_PREFIX: prefix,
-      RULES_DIR: writeRules({
-        'hooks.yaml': `
-sources:
-  github: { type: github, secret: "\${SECRET}" }
-targets:
-  ci: { type: http, url: ${target.url}/${prefix} }
-routes:
-  - { name: pushes, source: github, to: ci, map: '{ "body": { "sha": push.sha } }' }
-`,
-      }),
+      RULES_DIR: pushToTargetRules(`${target.url}/${prefix}`),
       SECRET,
     })
     running.push(hy)

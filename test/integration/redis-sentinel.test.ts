@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
-import { startHookyardProcess, writeRules, type HookyardProcess } from '../helpers/hookyard-process.ts'
-import { startSentinelTopology, type SentinelTopology } from '../helpers/redis-topologies.ts'
+import { startHookyardProcess, type HookyardProcess } from '../helpers/hookyard-process.ts'
+import { pushToTargetRules, startSentinelTopology, type SentinelTopology } from '../helpers/redis-topologies.ts'
 import { githubHeaders } from '../helpers/sign.ts'
 
 const SECRET = 'github-secret-for-redis-sentinel'
@@ -45,16 +45,7 @@ describe('Redis Sentinel', () => {
     hy = await startHookyardProcess('all', {
       REDIS_SENTINELS: topology.sentinelList,
       REDIS_SENTINEL_NAME: topology.name,
-      RULES_DIR: writeRules({
-        'hooks.yaml': `
-sources:
-  github: { type: github, secret: "\${SECRET}" }
-targets:
-  ci: { type: http, url: ${target.url}/ci }
-routes:
-  - { name: pushes, source: github, to: ci, map: '{ "body": { "sha": push.sha } }' }
-`,
-      }),
+      RULES_DIR: pushToTargetRules(`${target.url}/ci`),
       SECRET,
     })
     const url = hy.url

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
-import { startHookyardProcess, writeRules } from '../helpers/hookyard-process.ts'
+import { startHookyardProcess } from '../helpers/hookyard-process.ts'
 import { runCli } from '../helpers/run-cli.ts'
-import { startTlsRedis, type TlsRedis } from '../helpers/redis-topologies.ts'
+import { pushToTargetRules, startTlsRedis, type TlsRedis } from '../helpers/redis-topologies.ts'
 import { githubHeaders } from '../helpers/sign.ts'
 
 const SECRET = 'github-secret-for-redis-tls'
@@ -18,16 +18,7 @@ let rulesDir: string
 
 beforeAll(async () => {
   ;[redis, target] = await Promise.all([startTlsRedis(), startCaptureServer()])
-  rulesDir = writeRules({
-    'hooks.yaml': `
-sources:
-  github: { type: github, secret: "\${SECRET}" }
-targets:
-  ci: { type: http, url: ${target.url}/ci }
-routes:
-  - { name: pushes, source: github, to: ci, map: '{ "body": { "sha": push.sha } }' }
-`,
-  })
+  rulesDir = pushToTargetRules(`${target.url}/ci`)
 })
 
 afterAll(async () => {
