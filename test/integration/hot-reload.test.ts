@@ -140,27 +140,34 @@ describe('hot reload of the rule files', () => {
   })
 
   it('a delivery queued before a reload is sent with the request it was rendered with', async () => {
-    hy.writeRule('routes.yaml', rules(urls, 'a', 'before'))
-    await hy.app.reloadRules()
-    a.respondWith({ status: 503, headers: { 'retry-after': '1' }, body: 'maintenance' })
-    const res = await send(7)
-    expect(res.status).toBe(202)
-    await waitUntil(() => a.requests.length === 1, 5_000, 'the first attempt')
+    // a target of its own: deliveries of the earlier tests may still be arriving at `a`
+    const c = await startCaptureServer()
+    const bodies = (): unknown[] => c.requests.map((r) => JSON.parse(r.body) as unknown)
+    try {
+      hy.writeRule('routes.yaml', rules({ a: c.url, b: urls.b }, 'a', 'before'))
+      await hy.app.reloadRules()
+      c.respondWith({ status: 503, headers: { 'retry-after': '1' }, body: 'maintenance' })
+      const res = await send(7)
+      expect(res.status).toBe(202)
+      await waitUntil(() => c.requests.length === 1, 5_000, 'the first attempt')
 
-    // the map changes while the delivery waits for its retry
-    hy.writeRule('routes.yaml', rules(urls, 'a', 'after'))
-    const outcome = await hy.app.reloadRules()
-    expect(outcome).toMatchObject({ ok: true, changed: true })
+      // the map changes while the delivery waits for its retry
+      hy.writeRule('routes.yaml', rules({ a: c.url, b: urls.b }, 'a', 'after'))
+      const outcome = await hy.app.reloadRules()
+      expect(outcome).toMatchObject({ ok: true, changed: true })
 
-    await waitUntil(() => a.requests.length === 2, 10_000, 'the retry')
-    expect(a.requests.map((r) => JSON.parse(r.body) as unknown)).toEqual([
-      { n: 7, tag: 'before' },
-      { n: 7, tag: 'before' },
-    ])
-    // a new event gets the new map
-    expect((await send(8)).status).toBe(202)
-    await waitUntil(() => a.requests.length === 3, 5_000, 'the new event')
-    expect(JSON.parse(a.requests[2]!.body)).toEqual({ n: 8, tag: 'after' })
+      await waitUntil(() => c.requests.length === 2, 10_000, 'the retry')
+      expect(bodies()).toEqual([
+        { n: 7, tag: 'before' },
+        { n: 7, tag: 'before' },
+      ])
+      // a new event gets the new map
+      expect((await send(8)).status).toBe(202)
+      await waitUntil(() => c.requests.length === 3, 5_000, 'the new event')
+      expect(bodies()[2]).toEqual({ n: 8, tag: 'after' })
+    } finally {
+      await c.close()
+    }
   })
 })
 
