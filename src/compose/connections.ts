@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis'
+import { Cluster, Redis, SentinelConnector, type RedisOptions } from 'ioredis'
 import { join } from 'node:path'
 import { acquireEmbeddedRedis, type EmbeddedRedis } from '../acquire-embedded-redis.ts'
 import type { Config, RedisDeployment } from '../config.ts'
@@ -67,11 +67,32 @@ export function openConnection(server: RedisServer, role: ConnectionRole, name: 
     plan.kind === 'cluster'
       ? (new Cluster(plan.nodes, plan.options) as unknown as Redis)
       : plan.url === null
-        ? new Redis(plan.options)
+        ? new Redis(server.deployment.mode === 'sentinel' ? { ...plan.options, Connector: FailoverSafeSentinelConnector as unknown as RedisOptions['Connector'] } : plan.options)
         : new Redis(plan.url, plan.options)
   logConnectionErrors(redis, logger, name)
   opened.push(() => redis.disconnect())
   return redis
+}
+
+type ErrorEmitter = Parameters<SentinelConnector['connect']>[0]
+
+/**
+ * ioredis's Sentinel connector, except that a reconnection is not ended by the failover detector
+ * of the connection before it. ioredis keeps that detector (subscribed to `+switch-master`) alive
+ * after its socket dies; when the announcement of the very failover being waited out arrives
+ * while the reconnection asks a sentinel for the primary, the detector cancels the attempt and
+ * ioredis ends the connection for good ("Connection is closed." from then on; seen here in two
+ * failovers of six under steady traffic). Dropping the old detector when an attempt starts closes
+ * that window; the new connection subscribes a detector of its own once connected. Copies made
+ * with `duplicate()` (BullMQ's blocking connections) keep the option, so they are covered too.
+ */
+class FailoverSafeSentinelConnector extends SentinelConnector {
+  override connect(eventEmitter: ErrorEmitter): ReturnType<SentinelConnector['connect']> {
+    const self = this as unknown as { failoverDetector: { cleanup(): void } | null }
+    self.failoverDetector?.cleanup()
+    self.failoverDetector = null
+    return super.connect(eventEmitter)
+  }
 }
 
 /** The connection of ingest, the admin API and the sweep; resolves once Redis answers. */
