@@ -13,6 +13,8 @@ export interface Config {
   host: string
   /** which Redis, and how to reach it: embedded, one server, Sentinel or Cluster */
   redis: RedisDeployment
+  /** REDIS_WAIT_REPLICAS: an event is acknowledged only once this many replicas hold it; null: off */
+  redisWait: RedisWait | null
   rulesDir: string
   logLevel: string
   adminToken: string | null
@@ -48,6 +50,12 @@ export type RedisDeployment =
   | { mode: 'sentinel'; sentinels: HostPort[]; name: string; sentinelPassword: string | null; auth: RedisAuth; tls: RedisTls | null }
   /** REDIS_CLUSTER_NODES: a few nodes of a Redis Cluster; the client learns the rest from them */
   | { mode: 'cluster'; nodes: HostPort[]; auth: RedisAuth; tls: RedisTls | null }
+
+/** Redis `WAIT replicas timeoutMs` after each group-commit batch (docs/scaling.md#what-an-acknowledgement-guarantees). */
+export interface RedisWait {
+  replicas: number
+  timeoutMs: number
+}
 
 export interface HostPort {
   host: string
@@ -114,6 +122,9 @@ const schema = z.object({
   REDIS_SENTINEL_NAME: z.string().regex(/^\S+$/, 'must be one word, the name the sentinels monitor (e.g. mymaster)').optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
   REDIS_CLUSTER_NODES: z.string().optional(),
+  REDIS_WAIT_REPLICAS: intString(0, 1000).default(0),
+  // WAIT with a timeout of 0 blocks forever; past a minute every sender has given up anyway
+  REDIS_WAIT_TIMEOUT: durationMs.pipe(z.number().min(1, 'must be longer than 0').max(60_000, 'must be at most 1m')).optional(),
   RULES_DIR: z.string().min(1).default('./rules'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOOKYARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -173,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
   }
   const c = parsed.data
   const redis = readRedisDeployment(c)
+  const redisWait = readRedisWait(c, redis)
   if (c.HOOKYARD_REQUIRE_REDIS_URL === '1' && redis.mode === 'embedded') {
     throw new ConfigError([
       'REDIS_URL: required here (HOOKYARD_REQUIRE_REDIS_URL=1, as in the container image, which has no redis-server): ' +
@@ -190,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     port: c.PORT,
     host: c.HOST,
     redis,
+    redisWait,
     rulesDir: c.RULES_DIR,
     logLevel: c.LOG_LEVEL,
     adminToken: c.HOOKYARD_ADMIN_TOKEN ?? null,
@@ -266,6 +279,33 @@ function readRedisDeployment(c: RedisVariables): RedisDeployment {
   if (nodes) return { mode: 'cluster', nodes, auth, tls }
   if (c.REDIS_URL !== undefined) return { mode: 'standalone', url: c.REDIS_URL, tls }
   return { mode: 'embedded' }
+}
+
+/** Default REDIS_WAIT_TIMEOUT: well under the 10 s most senders wait for an answer. */
+const DEFAULT_WAIT_TIMEOUT_MS = 2_000
+
+/**
+ * REDIS_WAIT_REPLICAS needs replicas to wait for: the embedded redis-server has none, and on a
+ * cluster the WAIT would have to go to the node that ran the script, which is not done yet.
+ * @throws ConfigError for a wait that could never be satisfied, or a timeout without a wait
+ */
+function readRedisWait(c: Pick<z.infer<typeof schema>, 'REDIS_WAIT_REPLICAS' | 'REDIS_WAIT_TIMEOUT'>, redis: RedisDeployment): RedisWait | null {
+  if (c.REDIS_WAIT_REPLICAS === 0) {
+    if (c.REDIS_WAIT_TIMEOUT !== undefined) {
+      throw new ConfigError(['REDIS_WAIT_TIMEOUT: set without REDIS_WAIT_REPLICAS: it is how long an acknowledgement waits for the replicas; set REDIS_WAIT_REPLICAS=1 (or more) too, or unset it'])
+    }
+    return null
+  }
+  if (redis.mode === 'embedded') {
+    throw new ConfigError([
+      'REDIS_WAIT_REPLICAS: set, but the embedded redis-server has no replicas and every webhook would be refused: ' +
+        'point hookyard at a primary with replicas (REDIS_URL or REDIS_SENTINELS), or unset REDIS_WAIT_REPLICAS',
+    ])
+  }
+  if (redis.mode === 'cluster') {
+    throw new ConfigError(['REDIS_WAIT_REPLICAS: not supported with REDIS_CLUSTER_NODES yet: use it with REDIS_URL or REDIS_SENTINELS, or unset it'])
+  }
+  return { replicas: c.REDIS_WAIT_REPLICAS, timeoutMs: c.REDIS_WAIT_TIMEOUT ?? DEFAULT_WAIT_TIMEOUT_MS }
 }
 
 /** `host:port,host:port`; a host is a name, an IPv4 address or an [IPv6] address. */

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
-import type { RedisDeployment } from '../config.ts'
+import type { RedisDeployment, RedisWait } from '../config.ts'
 import type { MemoryWatch } from '../redis-memory.ts'
 import { hostPort } from './redis-options.ts'
 
@@ -12,6 +12,8 @@ export interface RedisReadiness {
     tls: boolean
     /** host:port of the server hookyard writes to; null while none is reachable */
     primary: string | null
+    /** REDIS_WAIT_REPLICAS: how many replicas must hold an event before it is acknowledged (0: none) */
+    wait_replicas: number
   }
 }
 
@@ -20,16 +22,17 @@ export interface RedisReadiness {
  * server, the primary the sentinels named (the address the connection reached), or the cluster node
  * that holds the slot of hookyard's `{prefix}` hash tag (where all of hookyard's keys live).
  */
-export async function redisReadiness(redis: Redis, deployment: RedisDeployment, prefix: string, memory: MemoryWatch): Promise<RedisReadiness> {
+export async function redisReadiness(redis: Redis, deployment: RedisDeployment, prefix: string, memory: MemoryWatch, wait: RedisWait | null): Promise<RedisReadiness> {
+  const waitReplicas = wait?.replicas ?? 0
   const tls = deployment.mode !== 'embedded' && deployment.tls !== null
   const mode = deployment.mode === 'standalone' && tls ? 'tls' : deployment.mode
   if (isCluster(redis)) {
     const node = await slotNode(redis, prefix)
     const status = node ? await memory.readiness(node.client) : 'unreachable'
-    return { status, deployment: { mode, tls, primary: node?.address ?? null } }
+    return { status, deployment: { mode, tls, primary: node?.address ?? null, wait_replicas: waitReplicas } }
   }
   const status = await memory.readiness(redis)
-  return { status, deployment: { mode, tls, primary: status === 'unreachable' ? null : connectedAddress(redis, deployment) } }
+  return { status, deployment: { mode, tls, primary: status === 'unreachable' ? null : connectedAddress(redis, deployment), wait_replicas: waitReplicas } }
 }
 
 function isCluster(redis: Redis): boolean {

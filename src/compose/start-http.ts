@@ -69,7 +69,7 @@ export async function startHttp(options: HttpOptions): Promise<Http> {
     metrics,
     isClosing: () => closing,
     readiness: async () => {
-      const redisState = await redisReadiness(redis, config.redis, ingest.keys.prefix, ingest.memory)
+      const redisState = await redisReadiness(redis, config.redis, ingest.keys.prefix, ingest.memory, config.redisWait)
       return {
         ready: redisState.status === 'ok',
         details: { redis: redisState.status, redis_deployment: redisState.deployment, rules_version: rules().version, rules: options.rulesStatus() },

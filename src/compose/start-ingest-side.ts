@@ -48,7 +48,7 @@ export function startIngestSide(options: IngestSideOptions): IngestSide {
   const flow = createFlowStore(redis, keys)
   const notifier = notifierFor(queue, { config, rules, userAgent, logger })
   const limits: StorageLimits = { retentionMs: config.retentionMs, retentionCount: config.retentionCount, dedupMax: config.dedupMax }
-  const writer = createEventWriter(redis, keys, limits)
+  const writer = createEventWriter(redis, keys, limits, config.redisWait)
   const memory = createMemoryWatch()
   const producer = createProducer({ writer: { accept: (input) => memory.observe(writer.accept(input)) }, dedupWindowMs: config.dedupWindowMs })
   // records written under an older, longer RETENTION (or a larger RETENTION_COUNT) follow the current one

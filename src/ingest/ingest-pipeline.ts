@@ -3,6 +3,7 @@ import { HookyardError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { Producer } from '../queue/producer.ts'
 import { isOutOfMemory } from '../redis-memory.ts'
+import { ReplicaWaitError } from '../store/replica-wait.ts'
 import type { RuleSet } from '../rules/types.ts'
 import { describeTrigger } from './describe-trigger.ts'
 import { createEventId } from './event-id.ts'
@@ -70,7 +71,8 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
 
 /**
  * Redis failures become STORE_UNAVAILABLE (503 + Retry-After): the sender should try again. A full
- * Redis (`maxmemory` reached; with `noeviction` it refuses writes with an OOM error) says so.
+ * Redis (`maxmemory` reached; with `noeviction` it refuses writes with an OOM error) says so, and
+ * so does a write too few replicas confirmed (REDIS_WAIT_REPLICAS).
  */
 async function storeOrUnavailable<T>(step: () => Promise<T>): Promise<T> {
   try {
@@ -78,7 +80,9 @@ async function storeOrUnavailable<T>(step: () => Promise<T>): Promise<T> {
   } catch (err) {
     const message = isOutOfMemory(err)
       ? 'the event store (Redis) is out of memory (maxmemory reached) and refuses new events; retry later'
-      : 'the event store (Redis) is unavailable; retry later'
+      : err instanceof ReplicaWaitError
+        ? 'the event store (Redis) did not confirm the event on enough replicas in time; retry later'
+        : 'the event store (Redis) is unavailable; retry later'
     throw new HookyardError('STORE_UNAVAILABLE', message, { cause: err })
   }
 }

@@ -5,6 +5,8 @@ import type { Keys } from './keys.ts'
 import { fieldPairs } from './record-codec.ts'
 import type { DeliveryRecord, NewEventRecord } from './records.ts'
 import { registerScripts, type ScriptArg } from './scripts/register-scripts.ts'
+import { createReplicaWait } from './replica-wait.ts'
+import type { RedisWait } from '../config.ts'
 
 export interface AcceptInput {
   event: NewEventRecord
@@ -52,10 +54,20 @@ interface Waiting {
  * new call every MAX_BATCH events), so a burst of concurrent webhooks costs one round trip (one
  * socket write, one reply) per batch instead of one per event. A request still resolves only after
  * Redis stored its event; if the call fails, every request of the batch gets the error (a 503).
+ *
+ * With `wait` (REDIS_WAIT_REPLICAS), a batch resolves only once that many replicas hold it too: one
+ * WAIT after the script, on the same connection (WAIT cannot run inside a script); if too few
+ * replicas confirm in time the batch is refused like a failed call, though the primary has it.
  */
-export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimits): EventWriter {
+export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimits, wait: RedisWait | null = null): EventWriter {
   const { acceptEvents } = registerScripts(redis)
   const scriptKeys: [string, string, string, string] = [keys.events, keys.deliveries, keys.inbox, keys.dedupClaims]
+  const replicaWait = wait === null ? null : createReplicaWait(redis, wait)
+  // chosen once: without a wait the batch's reply is used as it comes
+  const stored: (args: Arg[]) => Promise<string[]> =
+    replicaWait === null
+      ? (args) => acceptEvents(scriptKeys, ...args)
+      : (args) => acceptEvents(scriptKeys, ...args).then((replies) => replicaWait.confirm().then(() => replies))
   // ARGV before the events (scripts/accept-batch.ts)
   const head: Arg[] = [
     limits.retentionMs,
@@ -75,7 +87,7 @@ export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimit
     for (const w of batch) {
       for (const a of w.args) args.push(a)
     }
-    acceptEvents(scriptKeys, ...args).then(
+    stored(args).then(
       (replies) => batch.forEach((w, i) => w.resolve(replies[i] || null)),
       (err: unknown) => batch.forEach((w) => w.reject(err))
     )

@@ -133,6 +133,37 @@ describe('the Redis deployment in the configuration', () => {
   })
 })
 
+describe('REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT', () => {
+  const sentinels = { REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' }
+
+  it('is off by default, and waits 2 s for the replicas asked for unless told otherwise', () => {
+    expect(loadConfig({}).redisWait).toBeNull()
+    expect(loadConfig({ ...sentinels, REDIS_WAIT_REPLICAS: '0' }).redisWait).toBeNull()
+    expect(loadConfig({ ...sentinels, REDIS_WAIT_REPLICAS: '1' }).redisWait).toEqual({ replicas: 1, timeoutMs: 2_000 })
+    expect(loadConfig({ REDIS_URL: 'redis://r:6379', REDIS_WAIT_REPLICAS: '2', REDIS_WAIT_TIMEOUT: '500ms' }).redisWait).toEqual({ replicas: 2, timeoutMs: 500 })
+  })
+
+  it('refuses a count or timeout that is not one, naming the variable', () => {
+    expect(issues({ ...sentinels, REDIS_WAIT_REPLICAS: '-1' })).toEqual(['REDIS_WAIT_REPLICAS: must be a whole number'])
+    expect(issues({ ...sentinels, REDIS_WAIT_REPLICAS: 'one' })).toEqual(['REDIS_WAIT_REPLICAS: must be a whole number'])
+    expect(issues({ ...sentinels, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT: '0' })).toEqual(['REDIS_WAIT_TIMEOUT: must be longer than 0'])
+    expect(issues({ ...sentinels, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT: '2m' })).toEqual(['REDIS_WAIT_TIMEOUT: must be at most 1m'])
+    expect(issues({ ...sentinels, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT: 'soon' })[0]).toMatch(/^REDIS_WAIT_TIMEOUT: invalid duration "soon"/)
+  })
+
+  it('refuses a wait no Redis here could satisfy, and a timeout without a wait', () => {
+    expect(issues({ REDIS_WAIT_REPLICAS: '1' })).toEqual([
+      'REDIS_WAIT_REPLICAS: set, but the embedded redis-server has no replicas and every webhook would be refused: point hookyard at a primary with replicas (REDIS_URL or REDIS_SENTINELS), or unset REDIS_WAIT_REPLICAS',
+    ])
+    expect(issues({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_WAIT_REPLICAS: '1' })).toEqual([
+      'REDIS_WAIT_REPLICAS: not supported with REDIS_CLUSTER_NODES yet: use it with REDIS_URL or REDIS_SENTINELS, or unset it',
+    ])
+    expect(issues({ ...sentinels, REDIS_WAIT_TIMEOUT: '1s' })).toEqual([
+      'REDIS_WAIT_TIMEOUT: set without REDIS_WAIT_REPLICAS: it is how long an acknowledgement waits for the replicas; set REDIS_WAIT_REPLICAS=1 (or more) too, or unset it',
+    ])
+  })
+})
+
 describe('the connection options of each role', () => {
   it('ingest fails fast and workers wait, in every form', () => {
     const sentinel = loadConfig({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'm', REDIS_URL: 'redis://:pw@' }).redis
