@@ -32,6 +32,13 @@ interface Started extends RedisNode {
 /** No persistence: these servers live for one test. */
 const EPHEMERAL = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no']
 
+/**
+ * A replica that must copy the whole dataset after a failover (it had received more of the old
+ * primary's stream than the promoted one) starts at once instead of after the default 5 s
+ * diskless-sync delay, so tests of a failover do not wait on a setting they do not test.
+ */
+const PROMPT_FULL_SYNC = ['--repl-diskless-sync-delay', '0']
+
 async function startNode(args: string[], port: number): Promise<Started> {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
@@ -101,7 +108,9 @@ export async function startTlsRedis(): Promise<TlsRedis> {
 export interface SentinelTopology {
   name: string
   primary: RedisNode
+  /** the first of `replicas` */
   replica: RedisNode
+  replicas: RedisNode[]
   sentinels: RedisNode[]
   /** `host:port,host:port,host:port` for REDIS_SENTINELS */
   sentinelList: string
@@ -111,20 +120,25 @@ export interface SentinelTopology {
 }
 
 /**
- * A primary, its replica and three sentinels (quorum 2) that consider a primary down after 1 s
- * without an answer. Resolves once the replica is in sync and every sentinel knows the replica
- * and the other two sentinels, so a failover can start at once.
+ * A primary, its replica (`replicas` of them) and three sentinels (quorum 2) that consider a
+ * primary down after 1 s without an answer. Resolves once every replica is in sync and every
+ * sentinel knows the replicas and the other two sentinels, so a failover can start at once.
  */
-export async function startSentinelTopology(name = 'mymaster'): Promise<SentinelTopology> {
+export async function startSentinelTopology(name = 'mymaster', { replicas: replicaCount = 1 }: { replicas?: number } = {}): Promise<SentinelTopology> {
   const dir = mkdtempSync(join(tmpdir(), 'hookyard-redis-sentinel-'))
   const started: Started[] = []
   try {
-    const [primaryPort, replicaPort] = [await findFreePort(), await findFreePort()]
-    const primary = await startNode(['--port', String(primaryPort), '--dir', dir, ...EPHEMERAL], primaryPort)
+    const primaryPort = await findFreePort()
+    const primary = await startNode(['--port', String(primaryPort), '--dir', dir, ...EPHEMERAL, ...PROMPT_FULL_SYNC], primaryPort)
     started.push(primary)
-    const replica = await startNode(['--port', String(replicaPort), '--dir', dir, '--replicaof', '127.0.0.1', String(primaryPort), ...EPHEMERAL], replicaPort)
-    started.push(replica)
-    await waitUntil(async () => /master_link_status:up/.test(String(await ask(replicaPort, 'INFO', 'replication'))), 10_000, 'the replica in sync')
+    const replicas: Started[] = []
+    for (let i = 0; i < replicaCount; i++) {
+      const replicaPort = await findFreePort()
+      const replica = await startNode(['--port', String(replicaPort), '--dir', dir, '--replicaof', '127.0.0.1', String(primaryPort), ...EPHEMERAL, ...PROMPT_FULL_SYNC], replicaPort)
+      started.push(replica)
+      replicas.push(replica)
+      await waitUntil(async () => /master_link_status:up/.test(String(await ask(replicaPort, 'INFO', 'replication'))), 10_000, 'the replica in sync')
+    }
 
     const sentinels: Started[] = []
     for (let i = 0; i < 3; i++) {
@@ -150,9 +164,9 @@ export async function startSentinelTopology(name = 'mymaster'): Promise<Sentinel
     await waitUntil(
       async () => {
         for (const s of sentinels) {
-          const replicas = (await ask(s.port, 'SENTINEL', 'REPLICAS', name)) as unknown[]
+          const known = (await ask(s.port, 'SENTINEL', 'REPLICAS', name)) as unknown[]
           const peers = (await ask(s.port, 'SENTINEL', 'SENTINELS', name)) as unknown[]
-          if (replicas.length < 1 || peers.length < 2) return false
+          if (known.length < replicaCount || peers.length < 2) return false
         }
         return true
       },
@@ -162,7 +176,8 @@ export async function startSentinelTopology(name = 'mymaster'): Promise<Sentinel
     return {
       name,
       primary,
-      replica,
+      replica: replicas[0]!,
+      replicas,
       sentinels,
       sentinelList: sentinels.map((s) => s.address).join(','),
       agreedPrimary: async () => {
