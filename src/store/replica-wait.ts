@@ -26,33 +26,32 @@ interface Waiter {
 }
 
 /**
- * Redis `WAIT` on the connection that wrote. WAIT covers every earlier write of its connection, so
- * one WAIT confirms all the writes made before it, and at most one is outstanding: writes answered
- * while a WAIT runs share the next one. That matters when replicas lag or are gone: Redis blocks
- * the whole connection during a WAIT, so one WAIT per write would queue them timeout after timeout,
- * where here a waiting request is answered within about two timeouts.
+ * Redis `WAIT` on the connection that wrote. WAIT covers every earlier write of its connection,
+ * and a connection's replies come in the order of its commands: a write answered while a WAIT is
+ * out was sent, and run, before that WAIT, so it joins it. At most one WAIT is out at a time.
+ * That matters when replicas lag or are gone: Redis runs nothing else of the connection during a
+ * WAIT, so one WAIT per write would queue them timeout after timeout, where here a write waits
+ * for at most the WAIT its own script queued behind and the one after it (two timeouts).
  *
  * ioredis sends a command again after a reconnect (to a new primary after a failover); a WAIT
  * answered there counts replicas of writes made on that new connection only, so a WAIT is trusted
  * only for writes made over the socket it was sent and answered on.
  */
 export function createReplicaWait(redis: Redis, { replicas, timeoutMs }: RedisWait): ReplicaWait {
-  let running = false
-  let next: Waiter[] = []
+  /** the writers covered by the WAIT that is out; null when none is */
+  let group: Waiter[] | null = null
 
-  const start = (): void => {
-    const group = next
-    next = []
-    running = true
+  const start = (first: Waiter): void => {
+    const covered = [first]
+    group = covered
     const stream: unknown = redis.stream
     const finish = (err: ReplicaWaitError | null): void => {
-      for (const w of group) {
+      group = null
+      for (const w of covered) {
         if (err !== null) w.reject(err)
         else if (w.stream === stream) w.resolve()
         else w.reject(new ReplicaWaitError('the Redis connection changed between the write and its WAIT (a failover?); the write may not be on the new primary'))
       }
-      running = false
-      if (next.length > 0) start()
     }
     redis.wait(replicas, timeoutMs).then(
       (acknowledged) => {
@@ -67,8 +66,9 @@ export function createReplicaWait(redis: Redis, { replicas, timeoutMs }: RedisWa
   return {
     confirm() {
       return new Promise<void>((resolve, reject) => {
-        next.push({ stream: redis.stream, resolve, reject })
-        if (!running) start()
+        const waiter = { stream: redis.stream, resolve, reject }
+        if (group === null) start(waiter)
+        else group.push(waiter)
       })
     },
   }
