@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -14,26 +16,23 @@ export interface BenchProcess {
   stop(): Promise<void>
 }
 
-/** Starts a Node process running `args` and waits for the JSON log line carrying its port. */
+/**
+ * Starts a Node process running `args` and waits for the JSON log line carrying its port. Its log
+ * goes to a file, not a pipe: while autocannon keeps this process busy a pipe would go undrained,
+ * and a server blocked on writing its log lines would be measured instead of its work.
+ */
 export async function startProcess(args: string[], env: Record<string, string>, listeningMsg: string): Promise<BenchProcess> {
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffer = ''
-    const onData = (d: Buffer): void => {
-      buffer += d.toString()
-      for (const line of buffer.split('\n')) {
-        if (line.includes(`"msg":"${listeningMsg}"`)) {
-          child.stdout?.off('data', onData)
-          child.stdout?.resume() // keep draining the log so the child never blocks on a full pipe
-          resolve((JSON.parse(line) as { port: number }).port)
-          return
-        }
-      }
-    }
-    child.stdout?.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)))
-  })
-  return processHandle(child, port)
+  const logPath = join(mkdtempSync(join(tmpdir(), 'hookyard-bench-log-')), 'stdout.log')
+  const logFd = openSync(logPath, 'w')
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', logFd, 'inherit'] })
+  closeSync(logFd)
+  const marker = `"msg":"${listeningMsg}"`
+  for (;;) {
+    const line = readFileSync(logPath, 'utf8').split('\n').find((l) => l.includes(marker))
+    if (line) return processHandle(child, (JSON.parse(line) as { port: number }).port)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode ?? child.signalCode}; its log: ${logPath}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 /** The handle of a spawned server listening on `port`: its CPU time, memory, and a way to stop it. */
