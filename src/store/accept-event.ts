@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import { Packr } from 'msgpackr'
 import { encodeBody } from './stored-body.ts'
 import type { Keys } from './keys.ts'
+import { asPartitions, type Partitions } from './partitions.ts'
 import { fieldPairs } from './record-codec.ts'
 import type { DeliveryRecord, NewEventRecord } from './records.ts'
 import { registerScripts, type ScriptArg } from './scripts/register-scripts.ts'
@@ -52,30 +53,29 @@ interface Waiting {
  * new call every MAX_BATCH events), so a burst of concurrent webhooks costs one round trip (one
  * socket write, one reply) per batch instead of one per event. A request still resolves only after
  * Redis stored its event; if the call fails, every request of the batch gets the error (a 503).
+ * With several partitions, each has a batch of its own.
  */
-export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimits): EventWriter {
+export function createEventWriter(redis: Redis, keys: Keys | Partitions, limits: StorageLimits): EventWriter {
+  const partitions = asPartitions(keys)
   const { acceptEvents } = registerScripts(redis)
-  const scriptKeys: [string, string, string, string] = [keys.events, keys.deliveries, keys.inbox, keys.dedupClaims]
-  // ARGV before the events (scripts/accept-batch.ts)
-  const head: Arg[] = [
-    limits.retentionMs,
-    limits.retentionCount,
-    keys.event(''),
-    keys.delivery(''),
-    limits.dedupMax,
-  ]
-  let waiting: Waiting[] = []
+  // one script call per partition: its keys share the partition's hash tag
+  const batchers = partitions.all.map((k) => {
+    const scriptKeys: [string, string, string, string] = [k.events, k.deliveries, k.inbox, k.dedupClaims]
+    // ARGV before the events (scripts/accept-batch.ts)
+    const head: Arg[] = [limits.retentionMs, limits.retentionCount, k.event(''), k.delivery(''), limits.dedupMax]
+    return { keys: k, waiting: [] as Waiting[], scriptKeys, head }
+  })
   let scheduled = false
 
-  const flush = (): void => {
-    const batch = waiting
-    waiting = []
+  const flush = (batcher: (typeof batchers)[number]): void => {
+    const batch = batcher.waiting
+    batcher.waiting = []
     if (batch.length === 0) return
-    const args: Arg[] = [...head]
+    const args: Arg[] = [...batcher.head]
     for (const w of batch) {
       for (const a of w.args) args.push(a)
     }
-    acceptEvents(scriptKeys, ...args).then(
+    acceptEvents(batcher.scriptKeys, ...args).then(
       (replies) => batch.forEach((w, i) => w.resolve(replies[i] || null)),
       (err: unknown) => batch.forEach((w) => w.reject(err))
     )
@@ -86,16 +86,18 @@ export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimit
       // after the I/O callbacks of this turn: the requests read together commit together
       setImmediate(() => {
         scheduled = false
-        flush()
+        batchers.forEach(flush)
       })
     }
   }
 
   return {
     accept(input) {
+      // the event id names its partition (partitions.ts)
+      const batcher = batchers[partitions.ofId(input.event.id)]!
       return new Promise((resolve, reject) => {
-        waiting.push({ args: eventArgs(input, keys), resolve, reject })
-        if (waiting.length >= MAX_BATCH) flush()
+        batcher.waiting.push({ args: eventArgs(input, batcher.keys), resolve, reject })
+        if (batcher.waiting.length >= MAX_BATCH) flush(batcher)
         else schedule()
       })
     },
