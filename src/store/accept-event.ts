@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import { Packr } from 'msgpackr'
 import { encodeBody } from './stored-body.ts'
 import type { Keys } from './keys.ts'
-import { asPartitions, type Partitions } from './partitions.ts'
+import { asPartitions, partitionShare, type Partitions } from './partitions.ts'
 import { fieldPairs } from './record-codec.ts'
 import type { DeliveryRecord, NewEventRecord } from './records.ts'
 import { registerScripts, type ScriptArg } from './scripts/register-scripts.ts'
@@ -58,11 +58,12 @@ interface Waiting {
 export function createEventWriter(redis: Redis, keys: Keys | Partitions, limits: StorageLimits): EventWriter {
   const partitions = asPartitions(keys)
   const { acceptEvents } = registerScripts(redis)
+  const share = partitionShare(limits, partitions.count)
   // one script call per partition: its keys share the partition's hash tag
   const batchers = partitions.all.map((k) => {
     const scriptKeys: [string, string, string, string] = [k.events, k.deliveries, k.inbox, k.dedupClaims]
     // ARGV before the events (scripts/accept-batch.ts)
-    const head: Arg[] = [limits.retentionMs, limits.retentionCount, k.event(''), k.delivery(''), limits.dedupMax]
+    const head: Arg[] = [limits.retentionMs, share.retentionCount, k.event(''), k.delivery(''), share.dedupMax]
     return { keys: k, waiting: [] as Waiting[], scriptKeys, head }
   })
   let scheduled = false

@@ -30,7 +30,8 @@ export interface DeliveryLog {
  */
 export function createDeliveryLog(redis: Redis, keys: Keys | Partitions, retentionMs: number): DeliveryLog {
   // every record lives in its event's partition, which its id names
-  const at = asPartitions(keys).forId
+  const partitions = asPartitions(keys)
+  const at = (id: string): Keys => partitions.forId(id)
   // one script (EVALSHA) per write: a MULTI would build an ioredis Pipeline per call, which
   // copies every script defined on the connection (BullMQ defines dozens)
   const scripts = registerScripts(redis)

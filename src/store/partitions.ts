@@ -94,3 +94,11 @@ export function byteForPartition(random: number, partition: number, count: numbe
 export function dedupAffinity(source: string, claimKey: string): string {
   return `${source}\n${claimKey}`
 }
+
+/**
+ * What each partition keeps of RETENTION_COUNT and DEDUP_MAX: an equal share, rounded up, so
+ * the partitions together keep about the configured number (events spread evenly over them).
+ */
+export function partitionShare(limits: { retentionCount: number; dedupMax: number }, count: number): { retentionCount: number; dedupMax: number } {
+  return { retentionCount: Math.ceil(limits.retentionCount / count), dedupMax: Math.ceil(limits.dedupMax / count) }
+}

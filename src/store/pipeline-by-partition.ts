@@ -17,7 +17,7 @@ export async function pipelineByPartition(
   if (partitions.count === 1) {
     const pipeline = redis.pipeline()
     for (const id of ids) command(pipeline, partitions.all[0]!, id)
-    return ((await pipeline.exec()) ?? []) as PipelineReply[]
+    return (await pipeline.exec()) ?? []
   }
   const groups = new Map<number, number[]>()
   ids.forEach((id, i) => {

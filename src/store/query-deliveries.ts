@@ -105,6 +105,6 @@ export async function deliveryStatuses(redis: Redis, keys: Partitions, ids: read
 /** Ids in the deliveries indexes since `sinceMs`, newest first, at most `cap` (the summary's bounded count). */
 export async function recentDeliveryIds(redis: Redis, keys: Partitions, sinceMs: number, cap: number): Promise<string[]> {
   if (keys.count === 1) return redis.zrevrangebyscore(keys.all[0]!.deliveries, '+inf', sinceMs, 'LIMIT', 0, cap)
-  const page = await scanIndex(redis, { key: keys.all.map((k) => k.deliveries), fromMs: sinceMs, toMs: null, after: null, limit: cap, budget: cap, load: async (ids) => ids, keep: () => true })
+  const page = await scanIndex(redis, { key: keys.all.map((k) => k.deliveries), fromMs: sinceMs, toMs: null, after: null, limit: cap, budget: cap, load: (ids) => Promise.resolve(ids), keep: () => true })
   return page.items
 }

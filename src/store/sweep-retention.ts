@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import type { StorageLimits } from './accept-event.ts'
 import type { Keys } from './keys.ts'
-import { asPartitions, type Partitions } from './partitions.ts'
+import { asPartitions, partitionShare, type Partitions } from './partitions.ts'
 import { registerScripts } from './scripts/register-scripts.ts'
 
 /** How often the sweep runs after the one at start. */
@@ -33,8 +33,9 @@ export interface RetentionSweepOptions {
 export function startRetentionSweep(options: RetentionSweepOptions): RetentionSweep {
   const { redis, keys, limits, logger } = options
   const { sweepStep } = registerScripts(redis)
-  // every partition in turn; RETENTION_COUNT applies to each partition's index
+  // every partition in turn, each keeping its share of RETENTION_COUNT and DEDUP_MAX
   const partitions = asPartitions(keys).all
+  const share = partitionShare(limits, partitions.length)
   let stopped = false
   let running = false
   let lastError = ''
@@ -46,7 +47,7 @@ export function startRetentionSweep(options: RetentionSweepOptions): RetentionSw
       // one step (scripts/sweep-step.ts) removes at most TRIM_BATCH_MAX entries of each kind
       let n = 0
       for (const k of partitions) {
-        n += await sweepStep([k.events, k.deliveries, k.dedupClaims], Date.now() - limits.retentionMs, limits.retentionCount, k.event(''), k.delivery(''), limits.dedupMax)
+        n += await sweepStep([k.events, k.deliveries, k.dedupClaims], Date.now() - limits.retentionMs, share.retentionCount, k.event(''), k.delivery(''), share.dedupMax)
       }
       if (n === 0) return removed
       removed += n
