@@ -83,7 +83,7 @@ export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHoo
   }
   return {
     async record(h, cooldownKey, deliveryId, mode = 'coalesced') {
-      const [ttl, target, foldedId, pending] = await scripts.cooldownRecord(
+      const [ttl, target, foldedId, into, pending] = await scripts.cooldownRecord(
         [keys.cooldownState(h), keys.cooldownGate(h), keys.cooldownFolds(h)],
         deliveryId,
         deliveryPrefix,
@@ -92,7 +92,7 @@ export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHoo
         mode,
         ...where
       )
-      folded(target, { deliveryId: foldedId, into: deliveryId }, mode)
+      folded(target, { deliveryId: foldedId, into }, mode)
       await applyPending(h, pending)
       return Number(ttl)
     },

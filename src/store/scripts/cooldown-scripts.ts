@@ -26,17 +26,32 @@ local function pending_folds(folds, partitions)
   if partitions == 1 then return {} end
   return redis.call('HGETALL', folds)
 end
+-- the event part of a delivery id: event ids start with their time, so the smaller is the older
+local function event_of(id)
+  return string.match(id, '^[^-]*')
+end
 `
 
 // KEYS: state, gate, folds. ARGV: delivery id, delivery key prefix, cooldown key, state TTL ms, fold
 // mode, partitions, this partition.
-// Returns { gate ttl, JSON target of the delivery it folded or '', that delivery's id or '', pending folds }.
+// Returns { gate ttl, JSON target of the delivery it folded or '', that delivery's id or '', the
+// delivery it was folded into or '', pending folds }.
 // Recording the latest again (an inbox batch retried after a crash) changes nothing: it must
 // neither fold itself nor bump seq.
+// With several partitions, deliveries reach this script in the order their partitions' inboxes are
+// pumped, not in the order their events came in: one of an event older than the latest's is
+// folded into the latest instead of replacing it, so the newest event still fires.
 export const RECORD = `${FOLD_FUNCTIONS}
 local partitions, partition = tonumber(ARGV[6]), tonumber(ARGV[7])
 local prev = redis.call('HGET', KEYS[1], 'latest')
-if prev == ARGV[1] then return {redis.call('PTTL', KEYS[2]), '', '', pending_folds(KEYS[3], partitions)} end
+if prev == ARGV[1] then return {redis.call('PTTL', KEYS[2]), '', '', '', pending_folds(KEYS[3], partitions)} end
+if partitions > 1 and prev and event_of(ARGV[1]) < event_of(prev) then
+  local folded = ''
+  if partition_of(ARGV[1], partitions) ~= partition or not delivery_settled(ARGV[2] .. ARGV[1]) then
+    folded = fold_or_defer(KEYS[3], ARGV[2], ARGV[1], prev, ARGV[5], partitions, partition)
+  end
+  return {redis.call('PTTL', KEYS[2]), folded, folded ~= '' and ARGV[1] or '', prev, pending_folds(KEYS[3], partitions)}
+end
 redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local taken = redis.call('HGET', KEYS[1], 'taken')
 redis.call('HSET', KEYS[1], 'latest', ARGV[1], 'key', ARGV[3])
@@ -46,7 +61,7 @@ if prev and prev ~= taken then
   folded = fold_or_defer(KEYS[3], ARGV[2], prev, ARGV[1], ARGV[5], partitions, partition)
   if folded ~= '' then folded_id = prev end
 end
-return {redis.call('PTTL', KEYS[2]), folded, folded_id, pending_folds(KEYS[3], partitions)}
+return {redis.call('PTTL', KEYS[2]), folded, folded_id, ARGV[1], pending_folds(KEYS[3], partitions)}
 `
 
 // The latest unsent delivery, folding the one taken before it unless that one settled.

@@ -35,7 +35,7 @@ interface Replies {
   addDelivery: number
   nextReplay: number | null
   markSuperseded: number
-  cooldownRecord: [gateTtl: number, foldedTarget: string, foldedId: string, pendingFolds: string[]]
+  cooldownRecord: [gateTtl: number, foldedTarget: string, foldedId: string, foldedInto: string, pendingFolds: string[]]
   cooldownTake: [latest: string, seq: number, foldedTarget: string, foldedId: string, pendingFolds: string[]] | null
   cooldownFold: string
   cooldownMarkSent: number

@@ -20,9 +20,10 @@ describe('cooldown folds across partitions (real Redis)', () => {
   const store = createCooldownStore(redis, home, { onCoalesced: (t, f) => coalesced.push([t, f]), onSuperseded: (t, f) => superseded.push([t, f]) }, partitions)
   afterAll(() => redis.disconnect())
 
-  /** A delivery record of an event in `partition`, stored where its id says. */
+  /** A delivery record of an event in `partition` (each newer than the one before), stored where its id says. */
+  let tick = 0
   const delivery = async (partition: number, status = '"queued"'): Promise<string> => {
-    const id = `${createEventId(new Date(), partition, 4)}-1`
+    const id = `${createEventId(new Date(Date.now() + ++tick), partition, 4)}-1`
     await redis.hset(partitions.forId(id).delivery(id), 'target', '"ci"', 'status', status)
     return id
   }
@@ -45,7 +46,7 @@ describe('cooldown folds across partitions (real Redis)', () => {
     const run = (id: string) => cooldownRecord([home.cooldownState('h2'), home.cooldownGate('h2'), home.cooldownFolds('h2')], id, home.delivery(''), 'k', 60_000, 'coalesced', 4, 0)
     await run(a)
     // the script ran, the caller died before applying the fold
-    const [, , , pending] = await run(b)
+    const [, , , , pending] = await run(b)
     expect(pending).toEqual([a, `coalesced ${b}`])
     expect(await statusOf(a)).toEqual(['"queued"', null, null])
     coalesced.length = 0
@@ -76,6 +77,21 @@ describe('cooldown folds across partitions (real Redis)', () => {
     await store.take('h3', 'superseded')
     expect(await statusOf(d)).toEqual(['"delivered"', null, null])
     expect(superseded).toHaveLength(1)
+  })
+
+  it('a delivery of an older event recorded after a newer one (another inbox pumped later) is folded into it, so the newest fires', async () => {
+    const older = `${createEventId(new Date(Date.now() - 1_000), 2, 4)}-1`
+    await redis.hset(partitions.forId(older).delivery(older), 'target', '"ci"', 'status', '"queued"')
+    const newer = await delivery(3)
+    coalesced.length = 0
+    await store.record('h5', 'k', newer)
+    await store.record('h5', 'k', older)
+    expect(await redis.hmget(home.cooldownState('h5'), 'latest', 'seq')).toEqual([newer, '1'])
+    expect(await statusOf(older)).toEqual(['"coalesced"', `"${newer}"`, null])
+    // recorded again (the older one's inbox entry retried): no second report
+    await store.record('h5', 'k', older)
+    expect(coalesced).toEqual([['ci', { deliveryId: older, into: newer }]])
+    expect(await store.take('h5')).toEqual({ deliveryId: newer, seq: 1 })
   })
 
   it('a pending fold of a record that is gone (retention) recreates nothing', async () => {
