@@ -37,19 +37,20 @@ export interface QueueSide {
   connections: Redis[]
   /** the worker's own queues (on its own connection), one per partition */
   workerQueues: DeliveryQueues
-  pump: InboxPump
+  /** one per partition: each moves its partition's inbox into the targets' queues */
+  pumps: InboxPump[]
   /** one per partition: each consumes its partition's queue */
   workers: ReturnType<typeof createDeliveryWorker>[]
 }
 
 /**
- * Where deliveries go out: the inbox pump moves stored events into the queues, the workers send
- * them. Every partition's queue has a BullMQ worker of its own; they share the non-blocking
- * connection (each holds a blocking one of its own, as BullMQ workers do).
+ * Where deliveries go out: the inbox pumps move stored events into the queues, the workers send
+ * them. Every partition has a pump and a BullMQ worker of its own; the workers share the
+ * non-blocking connection (each holds a blocking one of its own, as BullMQ workers do).
  */
 export function startQueueSide(options: QueueSideOptions): QueueSide {
   const { config, keys, rules, metrics, userAgent, logger, opened } = options
-  const redis = openWorkerConnections(options.redisServer, logger, opened)
+  const redis = openWorkerConnections(options.redisServer, keys.count, logger, opened)
   const workerQueues = createDeliveryQueues(redis.worker, keys, logger)
   const log = createDeliveryLog(redis.worker, keys, config.retentionMs)
   // commit statuses of routes with report_to: posted as deliveries through the worker's queues
@@ -75,15 +76,20 @@ export function startQueueSide(options: QueueSideOptions): QueueSide {
   }
   // a cooldown key's state lives in its target's partition; the records it folds in their events'
   const cooldowns = keys.all.map((partition) => createCooldownStore(redis.worker, partition, foldHooks, keys))
-  const pump = startInboxPump({
-    inboxes: keys.all.map((partition) => createInbox(redis.pump, partition)),
-    queueFor: (target) => workerQueues.forTarget(target),
-    cooldownsFor: (target) => cooldowns[keys.ofName(target)]!,
-    logger: logger.child({ component: 'pump' }),
-    consumer: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
-    retentionMs: config.retentionMs,
-  })
-  opened.push(() => workerQueues.close(), () => pump.stop())
+  // every partition's inbox has a pump of its own, blocking on its own connection, so an entry in
+  // any partition is moved as soon as it is written
+  const consumer = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`
+  const pumps = keys.all.map((partition, p) =>
+    startInboxPump({
+      inbox: createInbox(redis.pumps[p]!, partition),
+      queueFor: (target) => workerQueues.forTarget(target),
+      cooldownsFor: (target) => cooldowns[keys.ofName(target)]!,
+      logger: logger.child({ component: 'pump' }),
+      consumer,
+      retentionMs: config.retentionMs,
+    })
+  )
+  opened.push(() => workerQueues.close(), () => Promise.all(pumps.map((pump) => pump.stop())))
   const flow = createFlowStore(redis.worker, keys)
   const notifier = notifierFor(workerQueues, { config, rules, userAgent, logger })
   const workers = keys.all.map((partition, p) => createDeliveryWorker({
@@ -113,5 +119,5 @@ export function startQueueSide(options: QueueSideOptions): QueueSide {
     statusReporter,
   }))
   opened.push(() => Promise.all(workers.map((worker) => worker.close(true))))
-  return { connections: [redis.worker, redis.pump], workerQueues, pump, workers }
+  return { connections: [redis.worker, ...redis.pumps], workerQueues, pumps, workers }
 }

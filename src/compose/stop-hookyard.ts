@@ -46,7 +46,7 @@ export async function stopHookyard(parts: StopParts, redisLost: boolean): Promis
   const connections = [parts.producerRedis, ...(queueSide?.connections ?? [])]
   const closeQueueSide = async (): Promise<void> => {
     await parts.scheduler?.stop()
-    await queueSide?.pump.stop()
+    await Promise.all(queueSide?.pumps.map((pump) => pump.stop()) ?? [])
     if (queueSide) await Promise.all(queueSide.workers.map((worker) => closeWorker(worker, logger)))
     await parts.queues.close()
     await queueSide?.workerQueues.close()

@@ -6,8 +6,8 @@ import { COOLDOWN_JOB, DELIVER_JOB, cooldownDedupId, deliveryJobOptions, type Qu
 import type { InboxJob } from './inbox-job.ts'
 
 export interface InboxPumpOptions {
-  /** every partition's inbox, on one dedicated connection: a blocking read holds it */
-  inboxes: readonly Inbox[]
+  /** one partition's inbox, on a dedicated connection: a blocking read holds it */
+  inbox: Inbox
   /** the queue of a target's partition */
   queueFor: (target: string) => Queue<QueueJobData>
   /** the cooldown store of a target's partition */
@@ -24,27 +24,22 @@ export interface InboxPump {
 
 const BATCH = 500
 const BLOCK_MS = 1000
-/**
- * With several inboxes the pump reads them in turn without blocking, and waits on one of them for
- * this long only once a whole round found nothing: an idle pump costs a few reads a second.
- */
-const ROUND_BLOCK_MS = 100
 /** An entry another pump read but did not acknowledge for this long is taken over (that pump died). */
 const CLAIM_IDLE_MS = 30_000
 
 type CooldownInboxJob = Extract<InboxJob, { kind: 'cooldown' }>
 
 /**
- * Moves accepted events' jobs from the inbox streams (one per partition) into BullMQ in batches,
- * off the request path, each job into its target's partition queue. A consumer group lets any
- * number of workers pump; an entry is acknowledged only after its jobs are queued, and job ids are
- * the delivery ids, so a batch retried after a crash queues nothing twice.
+ * Moves accepted events' jobs from one partition's inbox stream into BullMQ in batches, off the
+ * request path, each job into its target's partition queue. A consumer group lets any number of
+ * workers pump; an entry is acknowledged only after its jobs are queued, and job ids are the
+ * delivery ids, so a batch retried after a crash queues nothing twice.
  */
 export function startInboxPump(options: InboxPumpOptions): InboxPump {
-  const { inboxes, logger } = options
+  const { inbox, logger } = options
   let running = true
 
-  const queueJobs = async (inbox: Inbox, entries: InboxEntry[]): Promise<void> => {
+  const queueJobs = async (entries: InboxEntry[]): Promise<void> => {
     // an entry holds the jobs JSON of each event of one accept batch
     const jobs = entries.flatMap((entry) => entry.jobs.flatMap((json) => JSON.parse(json) as InboxJob[]))
     const opts = (attempts: number) => deliveryJobOptions(attempts, options.retentionMs)
@@ -73,34 +68,23 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     await inbox.ack(entries.map((entry) => entry.id))
   }
 
-  const read = (inbox: Inbox, which: 'pending' | 'new', blockMs: number): Promise<InboxEntry[]> => inbox.read(options.consumer, which, BATCH, blockMs)
-
-  /** One inbox's turn: our own unacknowledged entries first (a failed batch, or ones claimed), then new ones. */
-  const pumpOnce = async (inbox: Inbox, blockMs: number): Promise<boolean> => {
-    const pending = await read(inbox, 'pending', 0)
-    const entries = pending.length > 0 ? pending : await read(inbox, 'new', blockMs)
-    if (entries.length > 0) await queueJobs(inbox, entries)
-    return entries.length > 0
-  }
+  const read = (which: 'pending' | 'new'): Promise<InboxEntry[]> => inbox.read(options.consumer, which, BATCH, BLOCK_MS)
 
   const loop = async (): Promise<void> => {
-    for (const inbox of inboxes) await inbox.ensureGroup()
+    await inbox.ensureGroup()
     let lastClaim = 0
-    let turn = 0
     while (running) {
       try {
         if (Date.now() - lastClaim > CLAIM_IDLE_MS / 2) {
           lastClaim = Date.now()
-          for (const inbox of inboxes) await inbox.claimStale(options.consumer, CLAIM_IDLE_MS, BATCH)
+          await inbox.claimStale(options.consumer, CLAIM_IDLE_MS, BATCH)
         }
-        if (inboxes.length === 1) {
-          await pumpOnce(inboxes[0]!, BLOCK_MS)
-          continue
+        // our own unacknowledged entries first (a failed batch, or ones claimed above), then new ones
+        const pending = await read('pending')
+        const entries = pending.length > 0 ? pending : await read('new')
+        if (entries.length > 0) {
+          await queueJobs(entries)
         }
-        let moved = false
-        for (const inbox of inboxes) moved = (await pumpOnce(inbox, 0)) || moved
-        // a quiet round: wait on the inboxes in turn, so a new entry anywhere waits at most a round
-        if (!moved) await pumpOnce(inboxes[turn++ % inboxes.length]!, ROUND_BLOCK_MS)
       } catch (err) {
         if (!running) break
         logger.warn({ err: (err as Error).message }, 'inbox pump retrying')
