@@ -24,6 +24,8 @@ export interface Config {
   dataDir: string
   /** Redis key prefix; wrapped in braces so every key shares one Cluster hash slot */
   redisPrefix: string
+  /** how many hash-tag partitions hookyard's keys are spread over (1: every key under `{prefix}`) */
+  redisPartitions: number
   dedupWindowMs: number
   /** the most sender delivery ids remembered; past it the oldest are forgotten before the window ends */
   dedupMax: number
@@ -103,6 +105,15 @@ const durationMs = z.string().transform((value, ctx) => {
 /** A positive duration of at most an hour (Node's HTTP timers take no longer ones, and 0 would disable them). */
 const httpTimeout = durationMs.pipe(z.number().min(1, 'must be longer than 0').max(3_600_000, 'must be at most 1h'))
 
+/** Most hash-tag partitions: an event id's last byte names its partition (src/store/partitions.ts). */
+export const MAX_PARTITIONS = 256
+/**
+ * The default on a Redis Cluster: 16 partitions put 5 or 6 on each of 3 primaries and 2 on each of
+ * 8, so keys spread within a few percent of even on common cluster sizes, while a worker holds only
+ * 16 blocking queue connections.
+ */
+export const CLUSTER_PARTITIONS = 16
+
 const intString = (min: number, max: number) =>
   z
     .string()
@@ -125,6 +136,7 @@ const schema = z.object({
   REDIS_WAIT_REPLICAS: intString(0, 1000).default(0),
   // WAIT with a timeout of 0 blocks forever; past a minute every sender has given up anyway
   REDIS_WAIT_TIMEOUT: durationMs.pipe(z.number().min(1, 'must be longer than 0').max(60_000, 'must be at most 1m')).optional(),
+  REDIS_PARTITIONS: intString(1, MAX_PARTITIONS).optional(),
   RULES_DIR: z.string().min(1).default('./rules'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOOKYARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -210,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Confi
     role: c.HOOKYARD_ROLE,
     dataDir: c.HOOKYARD_DATA_DIR,
     redisPrefix: c.HOOKYARD_PREFIX,
+    redisPartitions: c.REDIS_PARTITIONS ?? (redis.mode === 'cluster' ? CLUSTER_PARTITIONS : 1),
     dedupWindowMs: c.DEDUP_WINDOW,
     dedupMax: c.DEDUP_MAX,
     workerConcurrency: c.WORKER_CONCURRENCY,

@@ -68,7 +68,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   const initialRules = await loadServingRules(config, options.env, logger)
   // a scrape can only happen once the server listens, after `ingest` exists
   const metrics = createMetrics({
-    queueCounts: () => ingest.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+    queueCounts: () => ingest.queues.counts(),
     flowStates: async () => {
       const names = [...rules.current().targets.keys()]
       const states = await Promise.all(names.map((t) => ingest.flow.state(t)))
@@ -102,7 +102,7 @@ async function startParts(options: StartOptions, opened: Closer[]): Promise<Runn
   let stopping: Promise<void> | null = null
   const stop = (redisLost: boolean): Promise<void> =>
     stopHookyard(
-      { logger, rules, sweep: ingest.sweep, http, scheduler: schedules.scheduler, queueSide, queue: ingest.queue, producerRedis, embedded: redisServer.embedded },
+      { logger, rules, sweep: ingest.sweep, http, scheduler: schedules.scheduler, queueSide, queues: ingest.queues, producerRedis, embedded: redisServer.embedded },
       redisLost
     )
   return {

@@ -44,11 +44,12 @@ Environment:
   RETENTION_COUNT, WORKER_CONCURRENCY, HOOKYARD_PUBLIC_URL, HOOKYARD_REQUIRE_REDIS_URL,
   HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_KEEP_ALIVE_TIMEOUT, HTTP_MAX_CONNECTIONS,
   DEDUP_MAX, EMBEDDED_REDIS_MAXMEMORY, REDIS_TLS_CA_FILE, REDIS_SENTINELS,
-  REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES, REDIS_WAIT_REPLICAS,
-  REDIS_WAIT_TIMEOUT (see docs/configuration.md). REDIS_WAIT_REPLICAS=N answers a webhook 2xx
-  only once N replicas hold it (else 503 after REDIS_WAIT_TIMEOUT, default 2s). Without REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, serve
-  starts a private redis-server from PATH with its data under ./.hookyard/redis, or joins
-  the one another hookyard process of the same folder runs; the last process to stop stops it.
+  REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES, REDIS_PARTITIONS,
+  REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT (see docs/configuration.md). REDIS_WAIT_REPLICAS=N
+  answers a webhook 2xx only once N replicas hold it (else 503 after REDIS_WAIT_TIMEOUT, default
+  2s). Without REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, serve starts a private
+  redis-server from PATH with its data under ./.hookyard/redis, or joins the one another
+  hookyard process of the same folder runs; the last process to stop stops it.
 
 Exit codes (serve): 0 after SIGTERM/SIGINT; 78 invalid configuration or rules; 1 any other
 failed start (port in use, Redis unreachable for 30 s) or the embedded Redis lost for good.

@@ -105,12 +105,14 @@ export async function connectProducer(server: RedisServer, logger: Logger, opene
 
 export interface WorkerConnections {
   worker: Redis
-  pump: Redis
+  /** one per partition: each inbox pump's blocking read holds its connection */
+  pumps: Redis[]
 }
 
-/** Workers (and the inbox pump) use connections that queue commands through a Redis blip instead of failing. */
-export function openWorkerConnections(server: RedisServer, logger: Logger, opened: Closer[]): WorkerConnections {
-  return { worker: openConnection(server, 'worker', 'worker', logger, opened), pump: openConnection(server, 'worker', 'pump', logger, opened) }
+/** Workers (and the inbox pumps) use connections that queue commands through a Redis blip instead of failing. */
+export function openWorkerConnections(server: RedisServer, partitions: number, logger: Logger, opened: Closer[]): WorkerConnections {
+  const pumps = Array.from({ length: partitions }, () => openConnection(server, 'worker', 'pump', logger, opened))
+  return { worker: openConnection(server, 'worker', 'worker', logger, opened), pumps }
 }
 
 /** Resolves once `redis` is ready; rejects after the timeout, or at once for a certificate it will never trust. */

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
-import type { DeliveryQueue } from '../queue/delivery-queue.ts'
+import type { DeliveryQueues } from '../queue/delivery-queue.ts'
 import { createNotifier, type Notifier } from '../queue/notifier.ts'
 import type { RuleSet } from '../rules/types.ts'
 
@@ -11,11 +11,11 @@ export interface NotifierContext {
   logger: Logger
 }
 
-/** The notifier whose notifications travel through `queue` (the producer's, or a worker's own). */
-export function notifierFor(queue: DeliveryQueue, context: NotifierContext): Notifier {
+/** The notifier whose notifications travel through `queues` (the producer's, or a worker's own). */
+export function notifierFor(queues: DeliveryQueues, context: NotifierContext): Notifier {
   const { config } = context
   return createNotifier({
-    queue,
+    queues,
     getRuleSet: context.rules,
     publicUrl: config.publicUrl,
     userAgent: context.userAgent,

@@ -10,29 +10,35 @@ export interface RedisReadiness {
   deployment: {
     mode: 'embedded' | 'standalone' | 'tls' | 'sentinel' | 'cluster'
     tls: boolean
-    /** host:port of the server hookyard writes to; null while none is reachable */
+    /** host:port of the server hookyard writes to (on a cluster: the one holding the first partition); null while none is reachable */
     primary: string | null
     /** REDIS_WAIT_REPLICAS: how many replicas must hold an event before it is acknowledged (0: none) */
     wait_replicas: number
+    /** how many hash-tag partitions the keys are spread over (REDIS_PARTITIONS) */
+    partitions: number
   }
 }
 
 /**
- * Reachability and memory of the server hookyard writes to, and which one it is: the configured
- * server, the primary the sentinels named (the address the connection reached), or the cluster node
- * that holds the slot of hookyard's `{prefix}` hash tag (where all of hookyard's keys live).
+ * Reachability and memory of the servers hookyard writes to, and which they are: the configured
+ * server, the primary the sentinels named (the address the connection reached), or the cluster
+ * nodes that hold the slots of hookyard's partition tags (`prefixes`, one per partition): every one
+ * of them must be writable.
  */
-export async function redisReadiness(redis: Redis, deployment: RedisDeployment, prefix: string, memory: MemoryWatch, wait: RedisWait | null): Promise<RedisReadiness> {
+export async function redisReadiness(redis: Redis, deployment: RedisDeployment, prefixes: readonly string[], memory: MemoryWatch, wait: RedisWait | null): Promise<RedisReadiness> {
   const waitReplicas = wait?.replicas ?? 0
   const tls = deployment.mode !== 'embedded' && deployment.tls !== null
   const mode = deployment.mode === 'standalone' && tls ? 'tls' : deployment.mode
+  const partitions = prefixes.length
   if (isCluster(redis)) {
-    const node = await slotNode(redis, prefix)
-    const status = node ? await memory.readiness(node.client) : 'unreachable'
-    return { status, deployment: { mode, tls, primary: node?.address ?? null, wait_replicas: waitReplicas } }
+    const nodes = await Promise.all(prefixes.map((prefix) => slotNode(redis, prefix)))
+    const distinct = [...new Map(nodes.map((n) => [n?.address ?? null, n])).values()]
+    const statuses = await Promise.all(distinct.map(async (node) => (node ? memory.readiness(node.client) : 'unreachable')))
+    const status = statuses.find((s) => s !== 'ok') ?? 'ok'
+    return { status, deployment: { mode, tls, primary: nodes[0]?.address ?? null, wait_replicas: waitReplicas, partitions } }
   }
   const status = await memory.readiness(redis)
-  return { status, deployment: { mode, tls, primary: status === 'unreachable' ? null : connectedAddress(redis, deployment), wait_replicas: waitReplicas } }
+  return { status, deployment: { mode, tls, primary: status === 'unreachable' ? null : connectedAddress(redis, deployment), wait_replicas: waitReplicas, partitions } }
 }
 
 function isCluster(redis: Redis): boolean {

@@ -54,9 +54,9 @@ export async function startHttp(options: HttpOptions): Promise<Http> {
             getRuleSet: rules,
             log: deliveryLog,
             reader: createLogReader(redis, ingest.keys),
-            replayer: createReplayer({ queue: ingest.queue, log: deliveryLog, getRuleSet: rules, retentionMs: config.retentionMs }),
+            replayer: createReplayer({ queues: ingest.queues, log: deliveryLog, getRuleSet: rules, retentionMs: config.retentionMs }),
             pipeline: ingest.pipelineFor('admin'),
-            queueCounts: () => ingest.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+            queueCounts: () => ingest.queues.counts(),
             flow: ingest.flow,
             notifier: ingest.notifier,
             logger: logger.child({ component: 'admin' }),
@@ -69,7 +69,7 @@ export async function startHttp(options: HttpOptions): Promise<Http> {
     metrics,
     isClosing: () => closing,
     readiness: async () => {
-      const redisState = await redisReadiness(redis, config.redis, ingest.keys.prefix, ingest.memory, config.redisWait)
+      const redisState = await redisReadiness(redis, config.redis, ingest.keys.all.map((k) => k.prefix), ingest.memory, config.redisWait)
       return {
         ready: redisState.status === 'ok',
         details: { redis: redisState.status, redis_deployment: redisState.deployment, rules_version: rules().version, rules: options.rulesStatus() },

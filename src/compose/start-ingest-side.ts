@@ -2,11 +2,11 @@ import type { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
 import { createEventWriter, type StorageLimits } from '../store/accept-event.ts'
 import { createDeliveryLog } from '../store/delivery-log.ts'
-import { createKeys, type Keys } from '../store/keys.ts'
+import { createPartitions, type Partitions } from '../store/partitions.ts'
 import { startRetentionSweep, type RetentionSweep } from '../store/sweep-retention.ts'
 import { createIngestPipeline, type IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { Logger } from '../logger.ts'
-import { createDeliveryQueue, type DeliveryQueue } from '../queue/delivery-queue.ts'
+import { createDeliveryQueues, type DeliveryQueues } from '../queue/delivery-queue.ts'
 import { createFlowStore, type FlowStore } from '../store/flow-store.ts'
 import type { Notifier } from '../queue/notifier.ts'
 import { createProducer, type Producer } from '../queue/producer.ts'
@@ -26,9 +26,10 @@ export interface IngestSideOptions {
 }
 
 export interface IngestSide {
-  keys: Keys
-  /** the producer's queue: replays, notifications and queue counts go through it */
-  queue: DeliveryQueue
+  /** every partition's keys (REDIS_PARTITIONS) */
+  keys: Partitions
+  /** the producer's queues: replays, notifications and queue counts go through them */
+  queues: DeliveryQueues
   flow: FlowStore
   notifier: Notifier
   /** a webhook refused because Redis is full makes /readyz say so */
@@ -42,11 +43,11 @@ export interface IngestSide {
 /** Where events come in: the producer that stores them, its queue, and the retention sweep. */
 export function startIngestSide(options: IngestSideOptions): IngestSide {
   const { config, redis, rules, userAgent, logger, opened } = options
-  const keys = createKeys(config.redisPrefix)
-  const queue = createDeliveryQueue(redis, keys, logger)
-  opened.push(() => queue.close())
+  const keys = createPartitions(config.redisPrefix, config.redisPartitions)
+  const queues = createDeliveryQueues(redis, keys, logger)
+  opened.push(() => queues.close())
   const flow = createFlowStore(redis, keys)
-  const notifier = notifierFor(queue, { config, rules, userAgent, logger })
+  const notifier = notifierFor(queues, { config, rules, userAgent, logger })
   const limits: StorageLimits = { retentionMs: config.retentionMs, retentionCount: config.retentionCount, dedupMax: config.dedupMax }
   const writer = createEventWriter(redis, keys, limits, config.redisWait)
   const memory = createMemoryWatch()
@@ -57,6 +58,6 @@ export function startIngestSide(options: IngestSideOptions): IngestSide {
   // re-runs read the event they start from
   const deliveryLog = createDeliveryLog(redis, keys, config.retentionMs)
   const pipelineFor = (component: string): IngestPipeline =>
-    createIngestPipeline({ getRuleSet: rules, producer, deliveryLog, logger: logger.child({ component }), userAgent, publicUrl: config.publicUrl })
-  return { keys, queue, flow, notifier, memory, producer, sweep, pipelineFor }
+    createIngestPipeline({ getRuleSet: rules, producer, deliveryLog, logger: logger.child({ component }), userAgent, publicUrl: config.publicUrl, partitions: keys })
+  return { keys, queues, flow, notifier, memory, producer, sweep, pipelineFor }
 }

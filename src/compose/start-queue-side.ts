@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Config } from '../config.ts'
 import { createDeliveryLog } from '../store/delivery-log.ts'
-import type { Keys } from '../store/keys.ts'
+import type { Partitions } from '../store/partitions.ts'
 import type { Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
-import { createCooldownStore } from '../store/cooldown-store.ts'
-import { createDeliveryQueue, type DeliveryQueue } from '../queue/delivery-queue.ts'
+import { createCooldownStore, type Fold } from '../store/cooldown-store.ts'
+import { createDeliveryQueues, type DeliveryQueues } from '../queue/delivery-queue.ts'
 import { createDeliveryWorker } from '../queue/delivery-worker.ts'
 import { createFlowStore } from '../store/flow-store.ts'
 import { startInboxPump, type InboxPump } from '../queue/inbox-pump.ts'
@@ -21,7 +21,8 @@ import { notifierFor } from './notifier-for.ts'
 export interface QueueSideOptions {
   config: Config
   redisServer: RedisServer
-  keys: Keys
+  /** every partition's keys */
+  keys: Partitions
   rules: () => RuleSet
   /** the longest target timeout at start: sizes the job lock */
   maxTimeoutMs: number
@@ -34,21 +35,28 @@ export interface QueueSideOptions {
 
 export interface QueueSide {
   connections: Redis[]
-  /** the worker's own queue (on its own connection) */
-  workerQueue: DeliveryQueue
-  pump: InboxPump
-  worker: ReturnType<typeof createDeliveryWorker>
+  /** the worker's own queues (on its own connection), one per partition */
+  workerQueues: DeliveryQueues
+  /** one per partition: each moves its partition's inbox into the targets' queues */
+  pumps: InboxPump[]
+  /** one per partition: each consumes its partition's queue */
+  workers: ReturnType<typeof createDeliveryWorker>[]
 }
 
-/** Where deliveries go out: the inbox pump moves stored events into the queue, the worker sends them. */
+/**
+ * Where deliveries go out: the inbox pumps move stored events into the queues, the workers send
+ * them. Every partition has a pump and a BullMQ worker of its own; the workers share the
+ * non-blocking connection (each holds a blocking one of its own, as BullMQ workers do).
+ */
 export function startQueueSide(options: QueueSideOptions): QueueSide {
   const { config, keys, rules, metrics, userAgent, logger, opened } = options
-  const redis = openWorkerConnections(options.redisServer, logger, opened)
-  const workerQueue = createDeliveryQueue(redis.worker, keys, logger)
-  // commit statuses of routes with report_to: posted as deliveries through the worker's queue
+  const redis = openWorkerConnections(options.redisServer, keys.count, logger, opened)
+  const workerQueues = createDeliveryQueues(redis.worker, keys, logger)
+  const log = createDeliveryLog(redis.worker, keys, config.retentionMs)
+  // commit statuses of routes with report_to: posted as deliveries through the worker's queues
   const statusReporter = createStatusReporter({
-    queue: workerQueue,
-    log: createDeliveryLog(redis.worker, keys, config.retentionMs),
+    queues: workerQueues,
+    log,
     getRuleSet: rules,
     publicUrl: config.publicUrl,
     userAgent,
@@ -56,34 +64,43 @@ export function startQueueSide(options: QueueSideOptions): QueueSide {
     logger: logger.child({ component: 'status' }),
   })
   // a folded delivery's commits are told which newer delivery covers them (never awaited: folding must not wait on it)
-  const cooldowns = createCooldownStore(redis.worker, keys, {
-    onCoalesced: (target, fold) => {
+  const foldHooks = {
+    onCoalesced: (target: string, fold: Fold) => {
       metrics.coalesced(target)
       void statusReporter.folded(fold.deliveryId, fold.into, 'coalesced')
     },
-    onSuperseded: (target, fold) => {
+    onSuperseded: (target: string, fold: Fold) => {
       metrics.superseded(target)
       void statusReporter.folded(fold.deliveryId, fold.into, 'superseded')
     },
-  })
-  const pump = startInboxPump({
-    inbox: createInbox(redis.pump, keys),
-    queue: workerQueue,
-    cooldowns,
-    logger: logger.child({ component: 'pump' }),
-    consumer: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
-    retentionMs: config.retentionMs,
-  })
-  opened.push(() => workerQueue.close(), () => pump.stop())
-  const worker = createDeliveryWorker({
+  }
+  // a cooldown key's state lives in its target's partition; the records it folds in their events'
+  const cooldowns = keys.all.map((partition) => createCooldownStore(redis.worker, partition, foldHooks, keys))
+  // every partition's inbox has a pump of its own, blocking on its own connection, so an entry in
+  // any partition is moved as soon as it is written
+  const consumer = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`
+  const pumps = keys.all.map((partition, p) =>
+    startInboxPump({
+      inbox: createInbox(redis.pumps[p]!, partition),
+      queueFor: (target) => workerQueues.forTarget(target),
+      cooldownsFor: (target) => cooldowns[keys.ofName(target)]!,
+      logger: logger.child({ component: 'pump' }),
+      consumer,
+      retentionMs: config.retentionMs,
+    })
+  )
+  opened.push(() => workerQueues.close(), () => Promise.all(pumps.map((pump) => pump.stop())))
+  const flow = createFlowStore(redis.worker, keys)
+  const notifier = notifierFor(workerQueues, { config, rules, userAgent, logger })
+  const workers = keys.all.map((partition, p) => createDeliveryWorker({
     connection: redis.worker,
-    prefix: keys.prefix,
-    log: createDeliveryLog(redis.worker, keys, config.retentionMs),
-    cooldowns,
-    flow: createFlowStore(redis.worker, keys),
+    prefix: partition.prefix,
+    log,
+    cooldowns: cooldowns[p]!,
+    flow,
     flowControl: (target) => rules().targets.get(target)?.flow,
-    queue: workerQueue,
-    notifier: notifierFor(workerQueue, { config, rules, userAgent, logger }),
+    queue: workerQueues.all[p]!,
+    notifier,
     logger: logger.child({ component: 'worker' }),
     concurrency: config.workerConcurrency,
     secretValues: () => rules().secretValues,
@@ -100,7 +117,7 @@ export function startQueueSide(options: QueueSideOptions): QueueSide {
       return preset?.readBuildReference && ((response) => preset.readBuildReference?.(response))
     },
     statusReporter,
-  })
-  opened.push(() => worker.close(true))
-  return { connections: [redis.worker, redis.pump], workerQueue, pump, worker }
+  }))
+  opened.push(() => Promise.all(workers.map((worker) => worker.close(true))))
+  return { connections: [redis.worker, ...redis.pumps], workerQueues, pumps, workers }
 }

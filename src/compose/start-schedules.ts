@@ -4,7 +4,7 @@ import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { Logger } from '../logger.ts'
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts'
 import type { RuleSet } from '../rules/types.ts'
-import type { Keys } from '../store/keys.ts'
+import type { Partitions } from '../store/partitions.ts'
 import { createScheduleState, type ScheduleState } from '../store/schedule-state.ts'
 import { startScheduler, type Scheduler } from '../schedule/scheduler.ts'
 import type { Closer } from './closer.ts'
@@ -13,7 +13,7 @@ export interface SchedulesOptions {
   config: Config
   redis: Redis
   /** the last fire of each schedule is kept under them */
-  keys: Keys
+  keys: Partitions
   rules: () => RuleSet
   pipelineFor: (component: string) => IngestPipeline
   metrics: MetricsRecorder

@@ -3,7 +3,7 @@ import type { EmbeddedRedis } from '../acquire-embedded-redis.ts'
 import type { RetentionSweep } from '../store/sweep-retention.ts'
 import type { Logger } from '../logger.ts'
 import { stopExpressionThreads } from '../mapping/compile-expression.ts'
-import type { DeliveryQueue } from '../queue/delivery-queue.ts'
+import type { DeliveryQueues } from '../queue/delivery-queue.ts'
 import type { Scheduler } from '../schedule/scheduler.ts'
 import { sleep } from './sleep.ts'
 import type { Http } from './start-http.ts'
@@ -26,8 +26,8 @@ export interface StopParts {
   scheduler: Scheduler | null
   /** null in an ingest-role process */
   queueSide: QueueSide | null
-  /** the producer's queue */
-  queue: DeliveryQueue
+  /** the producer's queues */
+  queues: DeliveryQueues
   producerRedis: Redis
   embedded: EmbeddedRedis | null
 }
@@ -46,10 +46,10 @@ export async function stopHookyard(parts: StopParts, redisLost: boolean): Promis
   const connections = [parts.producerRedis, ...(queueSide?.connections ?? [])]
   const closeQueueSide = async (): Promise<void> => {
     await parts.scheduler?.stop()
-    await queueSide?.pump.stop()
-    if (queueSide) await closeWorker(queueSide.worker, logger)
-    await parts.queue.close()
-    await queueSide?.workerQueue.close()
+    await Promise.all(queueSide?.pumps.map((pump) => pump.stop()) ?? [])
+    if (queueSide) await Promise.all(queueSide.workers.map((worker) => closeWorker(worker, logger)))
+    await parts.queues.close()
+    await queueSide?.workerQueues.close()
     await Promise.all(connections.map((r) => r.quit().catch(() => undefined)))
   }
   const deadline = redisLost ? REDIS_LOST_DEADLINE_MS : SHUTDOWN_DEADLINE_MS
@@ -75,7 +75,7 @@ async function closeHttp(http: Http): Promise<void> {
   clearTimeout(straggler)
 }
 
-async function closeWorker(worker: QueueSide['worker'], logger: Logger): Promise<void> {
+async function closeWorker(worker: QueueSide['workers'][number], logger: Logger): Promise<void> {
   const closed = worker.close()
   const graceful = await Promise.race([closed.then(() => true), sleep(SHUTDOWN_GRACE_MS).then(() => false)])
   if (!graceful) {

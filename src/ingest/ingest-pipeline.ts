@@ -5,9 +5,10 @@ import type { Producer } from '../queue/producer.ts'
 import { isOutOfMemory } from '../redis-memory.ts'
 import { ReplicaWaitError } from '../store/replica-wait.ts'
 import type { RuleSet } from '../rules/types.ts'
-import { describeTrigger } from './describe-trigger.ts'
+import { describeTrigger, type TriggerProfile } from './describe-trigger.ts'
 import { createEventId } from './event-id.ts'
 import type { InboundTrigger, IngestOutcome, OutcomeByKind, RerunRefusal } from './inbound-trigger.ts'
+import { dedupAffinity } from '../store/partitions.ts'
 import { eventRecord, readEvent, routeEvent, type ReadEvent } from './route-event.ts'
 
 export interface IngestDeps {
@@ -19,6 +20,14 @@ export interface IngestDeps {
   userAgent: string
   /** HOOKYARD_PUBLIC_URL, for the dashboard links of commit statuses; absent: none */
   publicUrl?: string | null | undefined
+  /** the store's partitions (REDIS_PARTITIONS); absent: one */
+  partitions?: EventPartitions | undefined
+}
+
+/** Which partition an event is stored in (store/partitions.ts). */
+export interface EventPartitions {
+  count: number
+  ofName(name: string): number
 }
 
 export interface IngestPipeline {
@@ -33,13 +42,27 @@ export interface IngestPipeline {
 
 /** The one path from a trigger to stored, routed deliveries: verify, parse, envelopes, plan, store. */
 export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
+  const partitions = deps.partitions ?? { count: 1, ofName: () => 0 }
+  let turn = 0
+  /**
+   * A repeat must meet its original's dedup claim, so an event with a sender delivery id goes to
+   * the partition of its claim, a schedule's event to its schedule's (where its last fire is
+   * kept); any other event takes the next partition in turn.
+   */
+  const partitionFor = (described: Pick<TriggerProfile, 'scheduleFire' | 'dedupClaim'>, source: string, sender: string | undefined): number => {
+    if (partitions.count === 1) return 0
+    if (described.scheduleFire) return partitions.ofName(described.scheduleFire.name)
+    const claim = sender === undefined ? null : described.dedupClaim(sender)
+    if (claim) return partitions.ofName(dedupAffinity(source, claim.key))
+    turn = (turn + 1) % partitions.count
+    return turn
+  }
   const ingest = async (trigger: InboundTrigger): Promise<IngestOutcome | RerunRefusal> => {
     const ruleSet = deps.getRuleSet()
     const described = await describeTrigger(trigger, { ruleSet, logger: deps.logger, deliveryLog: deps.deliveryLog })
     if ('kind' in described) return described // a re-run refused before it started
     const { resolved, request, log } = described
     const receivedAt = new Date()
-    const eventId = createEventId(receivedAt)
     // a refusal (failed verification, unreadable body) is logged where it becomes a status
     if (described.verify) resolved.sourceType.verify(request, resolved.source, receivedAt)
     let read: ReadEvent
@@ -50,6 +73,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       return { kind: 'refused', code: 'BODY_INVALID', message: (err as Error).message }
     }
     const { parsed, envelopes } = read
+    const eventId = createEventId(receivedAt, partitionFor(described, resolved.source.name, envelopes[0]?.delivery), partitions.count)
     if (parsed.ping) {
       log.ping?.({ eventId, event: parsed.event })
       return { kind: 'ping', eventId, event: parsed.event }

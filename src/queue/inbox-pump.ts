@@ -6,10 +6,12 @@ import { COOLDOWN_JOB, DELIVER_JOB, cooldownDedupId, deliveryJobOptions, type Qu
 import type { InboxJob } from './inbox-job.ts'
 
 export interface InboxPumpOptions {
-  /** on a dedicated connection: a blocking read holds it */
+  /** one partition's inbox, on a dedicated connection: a blocking read holds it */
   inbox: Inbox
-  queue: Queue<QueueJobData>
-  cooldowns: CooldownStore
+  /** the queue of a target's partition */
+  queueFor: (target: string) => Queue<QueueJobData>
+  /** the cooldown store of a target's partition */
+  cooldownsFor: (target: string) => CooldownStore
   logger: Logger
   consumer: string
   retentionMs: number
@@ -28,9 +30,10 @@ const CLAIM_IDLE_MS = 30_000
 type CooldownInboxJob = Extract<InboxJob, { kind: 'cooldown' }>
 
 /**
- * Moves accepted events' jobs from the inbox stream into BullMQ in batches, off the request path.
- * A consumer group lets any number of workers pump; an entry is acknowledged only after its jobs are
- * queued, and job ids are the delivery ids, so a batch retried after a crash queues nothing twice.
+ * Moves accepted events' jobs from one partition's inbox stream into BullMQ in batches, off the
+ * request path, each job into its target's partition queue. A consumer group lets any number of
+ * workers pump; an entry is acknowledged only after its jobs are queued, and job ids are the
+ * delivery ids, so a batch retried after a crash queues nothing twice.
  */
 export function startInboxPump(options: InboxPumpOptions): InboxPump {
   const { inbox, logger } = options
@@ -41,8 +44,8 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     const jobs = entries.flatMap((entry) => entry.jobs.flatMap((json) => JSON.parse(json) as InboxJob[]))
     const opts = (attempts: number) => deliveryJobOptions(attempts, options.retentionMs)
     const direct = jobs.flatMap((j) => (j.kind === 'deliver' ? [j] : []))
-    if (direct.length > 0) {
-      await options.queue.addBulk(direct.map((j) => ({ name: DELIVER_JOB, data: j.data, opts: { jobId: j.data.id, ...opts(j.attempts) } })))
+    for (const [queue, batch] of groupBy(direct, (j) => options.queueFor(j.data.target))) {
+      await queue.addBulk(batch.map((j) => ({ name: DELIVER_JOB, data: j.data, opts: { jobId: j.data.id, ...opts(j.attempts) } })))
     }
     // Every delivery of the batch is recorded before any wake-up job is added: a worker already
     // waiting takes a key the moment its job appears, and must then find the newest of the batch
@@ -52,11 +55,11 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
     const wakeUps = new Map<string, { job: CooldownInboxJob; gateTtlMs: number }>()
     for (const j of jobs) {
       if (j.kind !== 'cooldown') continue
-      const gateTtlMs = await options.cooldowns.record(j.data.keyHash, j.data.cooldownKey, j.deliveryId, j.data.supersede ? 'superseded' : 'coalesced')
+      const gateTtlMs = await options.cooldownsFor(j.data.target).record(j.data.keyHash, j.data.cooldownKey, j.deliveryId, j.data.supersede ? 'superseded' : 'coalesced')
       wakeUps.set(j.data.keyHash, { job: j, gateTtlMs })
     }
     for (const { job, gateTtlMs } of wakeUps.values()) {
-      await options.queue.add(COOLDOWN_JOB, job.data, {
+      await options.queueFor(job.data.target).add(COOLDOWN_JOB, job.data, {
         deduplication: { id: cooldownDedupId(job.data.keyHash) },
         delay: Math.max(0, gateTtlMs),
         ...opts(job.attempts),
@@ -97,4 +100,15 @@ export function startInboxPump(options: InboxPumpOptions): InboxPump {
       await done
     },
   }
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    const group = groups.get(key)
+    if (group) group.push(item)
+    else groups.set(key, [item])
+  }
+  return groups
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import type { Queue } from 'bullmq'
 import { maskDeep, maskSecrets } from '../secret-masking.ts'
 import { dashboardLink } from '../dashboard-link.ts'
 import type { Logger } from '../logger.ts'
@@ -7,7 +6,8 @@ import { formatNotification } from '../notify/format-notification.ts'
 import type { Notification } from '../notify/notification.ts'
 import type { RetryPolicy, RuleSet } from '../rules/types.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
-import { NOTIFY_JOB, deliveryJobOptions, type QueueJobData } from './delivery-job.ts'
+import { NOTIFY_JOB, deliveryJobOptions } from './delivery-job.ts'
+import type { DeliveryQueues } from './delivery-queue.ts'
 
 /** A notification's own budget: a chat webhook that is down must not pile up attempts for long. */
 export const NOTIFY_RETRY: RetryPolicy = { attempts: 5, backoffMs: 2_000, maxBackoffMs: 60_000 }
@@ -22,7 +22,8 @@ export interface Notifier {
 }
 
 export interface NotifierOptions {
-  queue: Queue<QueueJobData>
+  /** notifications go to the queue of their `notify:` entry's partition */
+  queues: Pick<DeliveryQueues, 'forTarget'>
   getRuleSet: () => RuleSet
   /** the dashboard's public base URL, for links; null: notifications carry none */
   publicUrl: string | null
@@ -36,7 +37,7 @@ export interface NotifierOptions {
  * are never about themselves: a notify job that fails is logged and counted, nothing more.
  */
 export function createNotifier(options: NotifierOptions): Notifier {
-  const { queue, logger } = options
+  const { queues, logger } = options
   return {
     async notify(input) {
       const ruleSet = options.getRuleSet()
@@ -47,7 +48,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const n = maskNotification({ ...input, at: new Date().toISOString(), ...linkFor(input, options.publicUrl) }, ruleSet.secretValues)
       for (const def of listeners) {
         try {
-          await queue.add(
+          await queues.forTarget(def.name).add(
             NOTIFY_JOB,
             { notify: def.name, type: n.type, request: formatNotification(def.type, def.url, n, options.userAgent), timeoutMs: NOTIFY_TIMEOUT_MS, retry: NOTIFY_RETRY },
             { ...jobIdFor(def.name, n), ...deliveryJobOptions(NOTIFY_RETRY.attempts, options.retentionMs) }

@@ -3,10 +3,10 @@ import type { DeliveryRecord } from '../store/records.ts'
 import type { RuleSet } from '../rules/types.ts'
 import type { OutboundRequest } from '../targets/types.ts'
 import { DELIVER_JOB, deliveryJobOptions } from './delivery-job.ts'
-import type { DeliveryQueue } from './delivery-queue.ts'
+import type { DeliveryQueues } from './delivery-queue.ts'
 
 export interface ReplayerOptions {
-  queue: DeliveryQueue
+  queues: Pick<DeliveryQueues, 'forTarget'>
   log: DeliveryLog
   getRuleSet: () => RuleSet
   retentionMs: number
@@ -29,7 +29,7 @@ export interface Replayer {
  * the rules is refused rather than guessed.
  */
 export function createReplayer(options: ReplayerOptions): Replayer {
-  const { queue, log } = options
+  const { queues, log } = options
 
   return {
     async replay(deliveryId) {
@@ -70,7 +70,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
       }
       // stored before it is queued, as the producer does: a worker always finds the record
       await log.addDelivery(record)
-      await queue.add(
+      await queues.forTarget(record.target).add(
         DELIVER_JOB,
         { id, event: record.event, route: record.route, target: record.target, timeoutMs: target.timeoutMs, retry: target.retry },
         { jobId: id, ...deliveryJobOptions(target.retry.attempts, options.retentionMs) }

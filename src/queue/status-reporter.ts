@@ -8,7 +8,7 @@ import type { RuleSet } from '../rules/types.ts'
 import type { BuildReference } from '../targets/build-reference.ts'
 import type { CommitReport } from '../targets/commit-status.ts'
 import { DELIVER_JOB, deliveryJobOptions } from './delivery-job.ts'
-import type { DeliveryQueue } from './delivery-queue.ts'
+import type { DeliveryQueues } from './delivery-queue.ts'
 
 /** A trigger delivery whose outcome is posted to the commits it was routed for. */
 export interface ReportedTrigger {
@@ -52,7 +52,7 @@ export interface StatusReporter {
 }
 
 export interface StatusReporterOptions {
-  queue: DeliveryQueue
+  queues: Pick<DeliveryQueues, 'forTarget'>
   log: DeliveryLog
   getRuleSet: () => RuleSet
   /** the dashboard's public base URL: a status without a build link links the delivery there; null: no link */
@@ -63,7 +63,7 @@ export interface StatusReporterOptions {
 }
 
 export function createStatusReporter(options: StatusReporterOptions): StatusReporter {
-  const { queue, log, logger } = options
+  const { queues, log, logger } = options
 
   const post = async (trigger: ReportedTrigger, report: CommitReport, phase: StatusPhase, status: StatusPost): Promise<void> => {
     const ruleSet = options.getRuleSet()
@@ -100,7 +100,7 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
       await log.addDelivery(record)
     }
     if (request) {
-      await queue.add(
+      await queues.forTarget(reporter.name).add(
         DELIVER_JOB,
         {
           id,

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import { Packr } from 'msgpackr'
 import { encodeBody } from './stored-body.ts'
 import type { Keys } from './keys.ts'
+import { asPartitions, partitionShare, type Partitions } from './partitions.ts'
 import { fieldPairs } from './record-codec.ts'
 import type { DeliveryRecord, NewEventRecord } from './records.ts'
 import { registerScripts, type ScriptArg } from './scripts/register-scripts.ts'
@@ -55,39 +56,39 @@ interface Waiting {
  * socket write, one reply) per batch instead of one per event. A request still resolves only after
  * Redis stored its event; if the call fails, every request of the batch gets the error (a 503).
  *
- * With `wait` (REDIS_WAIT_REPLICAS), a batch resolves only once that many replicas hold it too: one
- * WAIT after the script, on the same connection (WAIT cannot run inside a script); if too few
- * replicas confirm in time the batch is refused like a failed call, though the primary has it.
+ * With several partitions, each has a batch of its own. With `wait` (REDIS_WAIT_REPLICAS), a batch
+ * resolves only once that many replicas hold it too: one WAIT after the script, on the same
+ * connection (WAIT cannot run inside a script); if too few replicas confirm in time the batch is
+ * refused like a failed call, though the primary has it.
  */
-export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimits, wait: RedisWait | null = null): EventWriter {
+export function createEventWriter(redis: Redis, keys: Keys | Partitions, limits: StorageLimits, wait: RedisWait | null = null): EventWriter {
+  const partitions = asPartitions(keys)
   const { acceptEvents } = registerScripts(redis)
-  const scriptKeys: [string, string, string, string] = [keys.events, keys.deliveries, keys.inbox, keys.dedupClaims]
+  const share = partitionShare(limits, partitions.count)
   const replicaWait = wait === null ? null : createReplicaWait(redis, wait)
   // chosen once: without a wait the batch's reply is used as it comes
-  const stored: (args: Arg[]) => Promise<string[]> =
+  const stored: (scriptKeys: [string, string, string, string], args: Arg[]) => Promise<string[]> =
     replicaWait === null
-      ? (args) => acceptEvents(scriptKeys, ...args)
-      : (args) => acceptEvents(scriptKeys, ...args).then((replies) => replicaWait.confirm().then(() => replies))
-  // ARGV before the events (scripts/accept-batch.ts)
-  const head: Arg[] = [
-    limits.retentionMs,
-    limits.retentionCount,
-    keys.event(''),
-    keys.delivery(''),
-    limits.dedupMax,
-  ]
-  let waiting: Waiting[] = []
+      ? (scriptKeys, args) => acceptEvents(scriptKeys, ...args)
+      : (scriptKeys, args) => acceptEvents(scriptKeys, ...args).then((replies) => replicaWait.confirm().then(() => replies))
+  // one script call per partition: its keys share the partition's hash tag
+  const batchers = partitions.all.map((k) => {
+    const scriptKeys: [string, string, string, string] = [k.events, k.deliveries, k.inbox, k.dedupClaims]
+    // ARGV before the events (scripts/accept-batch.ts)
+    const head: Arg[] = [limits.retentionMs, share.retentionCount, k.event(''), k.delivery(''), share.dedupMax]
+    return { keys: k, waiting: [] as Waiting[], scriptKeys, head }
+  })
   let scheduled = false
 
-  const flush = (): void => {
-    const batch = waiting
-    waiting = []
+  const flush = (batcher: (typeof batchers)[number]): void => {
+    const batch = batcher.waiting
+    batcher.waiting = []
     if (batch.length === 0) return
-    const args: Arg[] = [...head]
+    const args: Arg[] = [...batcher.head]
     for (const w of batch) {
       for (const a of w.args) args.push(a)
     }
-    stored(args).then(
+    stored(batcher.scriptKeys, args).then(
       (replies) => batch.forEach((w, i) => w.resolve(replies[i] || null)),
       (err: unknown) => batch.forEach((w) => w.reject(err))
     )
@@ -98,16 +99,18 @@ export function createEventWriter(redis: Redis, keys: Keys, limits: StorageLimit
       // after the I/O callbacks of this turn: the requests read together commit together
       setImmediate(() => {
         scheduled = false
-        flush()
+        batchers.forEach(flush)
       })
     }
   }
 
   return {
     accept(input) {
+      // the event id names its partition (partitions.ts)
+      const batcher = batchers[partitions.ofId(input.event.id)]!
       return new Promise((resolve, reject) => {
-        waiting.push({ args: eventArgs(input, keys), resolve, reject })
-        if (waiting.length >= MAX_BATCH) flush()
+        batcher.waiting.push({ args: eventArgs(input, batcher.keys), resolve, reject })
+        if (batcher.waiting.length >= MAX_BATCH) flush(batcher)
         else schedule()
       })
     },

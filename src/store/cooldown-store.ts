@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
+import { asPartitions, type Partitions } from './partitions.ts'
 import { parseField } from './record-codec.ts'
 import { registerScripts } from './scripts/register-scripts.ts'
 
@@ -50,9 +51,16 @@ export interface CooldownHooks {
   onSuperseded?: (target: string, fold: Fold) => void
 }
 
-export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHooks = {}): CooldownStore {
+/**
+ * `keys`: the partition of the targets whose cooldown keys this store serves (the target's
+ * partition); `records`: where delivery records are found (by default, the same keys).
+ */
+export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHooks = {}, records: Keys | Partitions = keys): CooldownStore {
   const scripts = registerScripts(redis)
+  const partitions = asPartitions(records)
   const deliveryPrefix = keys.delivery('')
+  const partition = partitions.all.indexOf(keys)
+  const where = [partitions.count, Math.max(0, partition)] as const
   // the scripts return the folded delivery's `target` field (JSON-encoded, as the log stores it) or ''
   const folded = (targetJson: string | undefined, fold: Fold, mode: FoldMode): void => {
     const target = parseField(targetJson || null)
@@ -61,17 +69,31 @@ export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHoo
       else hooks.onCoalesced?.(target, fold)
     }
   }
+  /** Folds records of other partitions the scripts left pending (`id, "mode into"` pairs), then forgets them. */
+  const applyPending = async (h: string, pending: string[] | undefined): Promise<void> => {
+    if (!pending || pending.length === 0) return
+    const done: string[] = []
+    for (let i = 0; i + 1 < pending.length; i += 2) {
+      const id = pending[i]!
+      const [mode, into] = pending[i + 1]!.split(' ') as [FoldMode, string]
+      folded(await scripts.cooldownFold([partitions.forId(id).delivery(id)], into, mode), { deliveryId: id, into }, mode)
+      done.push(id)
+    }
+    await redis.hdel(keys.cooldownFolds(h), ...done)
+  }
   return {
     async record(h, cooldownKey, deliveryId, mode = 'coalesced') {
-      const [ttl, target, foldedId] = await scripts.cooldownRecord(
-        [keys.cooldownState(h), keys.cooldownGate(h)],
+      const [ttl, target, foldedId, into, pending] = await scripts.cooldownRecord(
+        [keys.cooldownState(h), keys.cooldownGate(h), keys.cooldownFolds(h)],
         deliveryId,
         deliveryPrefix,
         cooldownKey,
         STATE_TTL_MS,
-        mode
+        mode,
+        ...where
       )
-      folded(target, { deliveryId: foldedId, into: deliveryId }, mode)
+      folded(target, { deliveryId: foldedId, into }, mode)
+      await applyPending(h, pending)
       return Number(ttl)
     },
     async claimGate(h, owner, cooldownMs) {
@@ -87,8 +109,9 @@ export function createCooldownStore(redis: Redis, keys: Keys, hooks: CooldownHoo
       await scripts.cooldownSettle([keys.cooldownGate(h)], owner, Math.round(ms))
     },
     async take(h, mode = 'coalesced') {
-      const taken = await scripts.cooldownTake([keys.cooldownState(h)], deliveryPrefix, mode)
+      const taken = await scripts.cooldownTake([keys.cooldownState(h), keys.cooldownFolds(h)], deliveryPrefix, mode, ...where)
       if (taken) folded(taken[2], { deliveryId: taken[3], into: taken[0] }, mode)
+      await applyPending(h, taken?.[4])
       return taken ? { deliveryId: taken[0], seq: Number(taken[1]) } : null
     },
     async markSent(h, seq) {

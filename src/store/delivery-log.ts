@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
+import { asPartitions, type Partitions } from './partitions.ts'
 import { deserialize, fieldPairs, parseField } from './record-codec.ts'
 import { takeBody } from './stored-body.ts'
 import { registerScripts } from './scripts/register-scripts.ts'
@@ -27,14 +28,18 @@ export interface DeliveryLog {
  * Reads and updates the records of events, deliveries and attempts. Events are written by the
  * ingest script (accept-event.ts), which also applies retention by age and by count.
  */
-export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number): DeliveryLog {
+export function createDeliveryLog(redis: Redis, keys: Keys | Partitions, retentionMs: number): DeliveryLog {
+  // every record lives in its event's partition, which its id names
+  const partitions = asPartitions(keys)
+  const at = (id: string): Keys => partitions.forId(id)
   // one script (EVALSHA) per write: a MULTI would build an ioredis Pipeline per call, which
   // copies every script defined on the connection (BullMQ defines dozens)
   const scripts = registerScripts(redis)
   return {
     async addDelivery(record) {
+      const k = at(record.event)
       await scripts.addDelivery(
-        [keys.delivery(record.id), keys.deliveries, keys.event(record.event)],
+        [k.delivery(record.id), k.deliveries, k.event(record.event)],
         record.id,
         Date.parse(record.created_at),
         retentionMs,
@@ -43,22 +48,22 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
     },
 
     async nextReplayNumber(deliveryId) {
-      const n = await scripts.nextReplay([keys.delivery(deliveryId)])
+      const n = await scripts.nextReplay([at(deliveryId).delivery(deliveryId)])
       return n === null ? null : Number(n)
     },
 
     async markSuperseded(deliveryId, by) {
       const fields = fieldPairs({ status: 'superseded', superseded_by: by, updated_at: new Date().toISOString() })
-      await scripts.markSuperseded([keys.delivery(deliveryId)], ...fields)
+      await scripts.markSuperseded([at(deliveryId).delivery(deliveryId)], ...fields)
     },
 
     async recordAttempt(deliveryId, attempt, status, error, build) {
       const fields = fieldPairs({ status, attempts_made: attempt.attempt, updated_at: attempt.at, error, build })
-      await scripts.recordAttempt([keys.attempts(deliveryId), keys.delivery(deliveryId)], JSON.stringify(attempt), retentionMs, ...fields)
+      await scripts.recordAttempt([at(deliveryId).attempts(deliveryId), at(deliveryId).delivery(deliveryId)], JSON.stringify(attempt), retentionMs, ...fields)
     },
 
     async getEvent(id) {
-      const raw = await redis.hgetallBuffer(keys.event(id))
+      const raw = await redis.hgetallBuffer(at(id).event(id))
       if (Object.keys(raw).length === 0) {
         return null
       }
@@ -71,17 +76,17 @@ export function createDeliveryLog(redis: Redis, keys: Keys, retentionMs: number)
     },
 
     async getDelivery(id) {
-      const raw = await redis.hgetall(keys.delivery(id))
+      const raw = await redis.hgetall(at(id).delivery(id))
       return Object.keys(raw).length === 0 ? null : (deserialize(raw) as unknown as DeliveryRecord)
     },
 
     async getRequest(deliveryId) {
-      const raw = await redis.hget(keys.delivery(deliveryId), 'request')
+      const raw = await redis.hget(at(deliveryId).delivery(deliveryId), 'request')
       return (parseField(raw) as OutboundRequest | null | undefined) ?? null
     },
 
     async listAttempts(deliveryId) {
-      const raw = await redis.lrange(keys.attempts(deliveryId), 0, -1)
+      const raw = await redis.lrange(at(deliveryId).attempts(deliveryId), 0, -1)
       return raw.map((line) => JSON.parse(line) as AttemptRecord)
     },
   }

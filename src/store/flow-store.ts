@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { CircuitPolicy } from '../rules/types.ts'
 import type { Keys } from './keys.ts'
+import { asPartitions, type Partitions } from './partitions.ts'
 import { registerScripts } from './scripts/register-scripts.ts'
 
 /**
@@ -59,7 +60,15 @@ const CIRCUIT_TTL_MS = 7 * 24 * 3600_000
 /** A waiter not seen for this many lease periods has gone (its job was removed or failed). */
 const STALE_LEASES = 3
 
-export function createFlowStore(redis: Redis, keys: Keys): FlowStore {
+export function createFlowStore(redis: Redis, partitioned: Keys | Partitions): FlowStore {
+  // a target's slots, waiters and circuit live in the target's partition, beside its queue
+  const partitions = asPartitions(partitioned)
+  const keys = {
+    flowSlots: (t: string) => partitions.forName(t).flowSlots(t),
+    flowWaiters: (t: string) => partitions.forName(t).flowWaiters(t),
+    flowWaitersSeen: (t: string) => partitions.forName(t).flowWaitersSeen(t),
+    circuit: (t: string) => partitions.forName(t).circuit(t),
+  }
   // EVALSHA: admit runs before every attempt, so the script text is not sent each time
   const scripts = registerScripts(redis)
   const freeSlot = async (target: string, member: string, limit: number): Promise<string[]> =>

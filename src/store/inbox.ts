@@ -17,7 +17,7 @@ export interface Inbox {
   ensureGroup(): Promise<void>
   /** takes over entries another consumer read but left unacknowledged for `idleMs` */
   claimStale(consumer: string, idleMs: number, count: number): Promise<void>
-  /** `pending`: this consumer's own unacknowledged entries; `new`: entries no one read yet, waiting up to `blockMs` */
+  /** `pending`: this consumer's own unacknowledged entries; `new`: entries no one read yet, waiting up to `blockMs` (0: not waiting) */
   read(consumer: string, which: 'pending' | 'new', count: number, blockMs: number): Promise<InboxEntry[]>
   /** acknowledges and deletes entries whose jobs are queued */
   ack(ids: readonly string[]): Promise<void>
@@ -40,9 +40,11 @@ export function createInbox(redis: Redis, keys: Keys): Inbox {
     },
     async read(consumer, which, count, blockMs) {
       const res = (
-        which === 'new'
-          ? await redis.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.inbox, '>')
-          : await redis.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'STREAMS', keys.inbox, '0')
+        which === 'pending'
+          ? await redis.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'STREAMS', keys.inbox, '0')
+          : blockMs > 0
+            ? await redis.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.inbox, '>')
+            : await redis.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'STREAMS', keys.inbox, '>')
       ) as [string, StreamEntries][] | null
       // an entry holds field/value pairs: event id -> that event's jobs JSON, one pair per event of a batch
       return (res?.[0]?.[1] ?? []).map(([id, fields]) => ({ id, jobs: fields.filter((_, i) => i % 2 === 1) }))

@@ -1,8 +1,10 @@
 /**
- * Every Redis key hookyard writes, named here and nowhere else. Every key shares the `{prefix}`
- * hash tag, so multi-key transactions and scripts stay on one Cluster slot, next to BullMQ's own
- * keys (which use the same prefix). The strings are a storage format: a Redis written by an
- * earlier version is read by its key names, so they never change.
+ * Every Redis key hookyard writes, named here and nowhere else. Every key of one partition
+ * (partitions.ts) shares its `{prefix}` hash tag, so multi-key transactions and scripts stay on
+ * one Cluster slot, next to that partition's BullMQ queue (which uses the same prefix). With one
+ * partition the tag is `{HOOKYARD_PREFIX}`, with N it is `{HOOKYARD_PREFIX:<i>.<k>}`. The strings
+ * are a storage format: a Redis written by an earlier version is read by its key names, so they
+ * never change.
  */
 export interface Keys {
   /** `{name}`: BullMQ's key prefix too */
@@ -22,6 +24,8 @@ export interface Keys {
   /** per cooldown key: the window gate (a string with a TTL) and the coalescing state (a hash) */
   cooldownGate(keyHash: string): string
   cooldownState(keyHash: string): string
+  /** folds of delivery records in another partition, until applied (scripts/cooldown-scripts.ts) */
+  cooldownFolds(keyHash: string): string
   /**
    * per target (flow-store.ts): the in-flight leases (a sorted set scored by lease expiry), the
    * deliveries waiting for a slot (scored by arrival, and by when each was last seen) and the
@@ -49,6 +53,7 @@ export function createKeys(name: string): Keys {
     inbox: `${prefix}:inbox`,
     cooldownGate: (h) => `${prefix}:cooldown:${h}:gate`,
     cooldownState: (h) => `${prefix}:cooldown:${h}:state`,
+    cooldownFolds: (h) => `${prefix}:cooldown:${h}:folds`,
     flowSlots: (t) => `${prefix}:flow:${t}:slots`,
     flowWaiters: (t) => `${prefix}:flow:${t}:waiters`,
     flowWaitersSeen: (t) => `${prefix}:flow:${t}:waiters-seen`,

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
+import { asPartitions, type Partitions } from './partitions.ts'
 import {
   deliveryStatuses,
   eventSources,
@@ -26,7 +27,8 @@ export interface LogReader {
   countDeliveriesSince(sinceMs: number, cap: number): Promise<{ counts: Record<DeliveryStatus, number>; truncated: boolean }>
 }
 
-export function createLogReader(redis: Redis, keys: Keys): LogReader {
+export function createLogReader(redis: Redis, partitioned: Keys | Partitions): LogReader {
+  const keys = asPartitions(partitioned)
   return {
     listEvents: (query) => listEvents(redis, keys, query),
     listDeliveries: (query) => listDeliveries(redis, keys, query),

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
-import type { Keys } from './keys.ts'
+import type { Partitions } from './partitions.ts'
+import { pipelineByPartition } from './pipeline-by-partition.ts'
 import { deserialize, fromFields, parseField } from './record-codec.ts'
 import type { DeliveryRecord, DeliveryStatus } from './records.ts'
 import { scanIndex, type IndexPosition, type ScanPage } from './scan-index.ts'
@@ -30,9 +31,9 @@ export interface DeliveryQuery {
 
 const SCAN_BUDGET = 5_000
 
-export function listDeliveries(redis: Redis, keys: Keys, q: DeliveryQuery): Promise<ScanPage<DeliveryHead>> {
+export function listDeliveries(redis: Redis, keys: Partitions, q: DeliveryQuery): Promise<ScanPage<DeliveryHead>> {
   return scanIndex(redis, {
-    key: keys.deliveries,
+    key: keys.all.map((k) => k.deliveries),
     fromMs: q.fromMs,
     toMs: q.toMs,
     after: q.after,
@@ -49,29 +50,21 @@ export function listDeliveries(redis: Redis, keys: Keys, q: DeliveryQuery): Prom
   })
 }
 
-async function loadDeliveryHeads(redis: Redis, keys: Keys, ids: readonly string[]): Promise<(DeliveryHead | null)[]> {
-  const pipeline = redis.pipeline()
-  for (const id of ids) {
-    pipeline.hmget(keys.delivery(id), ...HEAD_FIELDS)
-  }
-  const replies = (await pipeline.exec()) ?? []
+async function loadDeliveryHeads(redis: Redis, keys: Partitions, ids: readonly string[]): Promise<(DeliveryHead | null)[]> {
+  const replies = await pipelineByPartition(redis, keys, ids, (pipeline, k, id) => pipeline.hmget(k.delivery(id), ...HEAD_FIELDS))
   const heads = replies.map(([err, values]) => (err ? null : (fromFields(HEAD_FIELDS, values as (string | null)[]) as DeliveryHead | null)))
   const sources = await eventSources(redis, keys, heads.filter((h) => h !== null && !h.source).map((h) => (h as DeliveryHead).event))
   return heads.map((h) => h && { ...h, source: h.source ?? sources.get(h.event) ?? null })
 }
 
 /** Source names of events, for delivery records written before deliveries carried their own. */
-export async function eventSources(redis: Redis, keys: Keys, eventIds: readonly string[]): Promise<Map<string, string>> {
+export async function eventSources(redis: Redis, keys: Partitions, eventIds: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(eventIds)]
   const out = new Map<string, string>()
   if (unique.length === 0) {
     return out
   }
-  const pipeline = redis.pipeline()
-  for (const id of unique) {
-    pipeline.hget(keys.event(id), 'source')
-  }
-  const replies = (await pipeline.exec()) ?? []
+  const replies = await pipelineByPartition(redis, keys, unique, (pipeline, k, id) => pipeline.hget(k.event(id), 'source'))
   unique.forEach((id, i) => {
     const value = parseField(replies[i]?.[1] as string | null)
     if (typeof value === 'string') {
@@ -82,15 +75,11 @@ export async function eventSources(redis: Redis, keys: Keys, eventIds: readonly 
 }
 
 /** Full records (with the stored request), in the order asked; null for a delivery that is gone. */
-export async function loadDeliveries(redis: Redis, keys: Keys, ids: readonly string[]): Promise<(DeliveryRecord | null)[]> {
+export async function loadDeliveries(redis: Redis, keys: Partitions, ids: readonly string[]): Promise<(DeliveryRecord | null)[]> {
   if (ids.length === 0) {
     return []
   }
-  const pipeline = redis.pipeline()
-  for (const id of ids) {
-    pipeline.hgetall(keys.delivery(id))
-  }
-  const replies = (await pipeline.exec()) ?? []
+  const replies = await pipelineByPartition(redis, keys, ids, (pipeline, k, id) => pipeline.hgetall(k.delivery(id)))
   return replies.map(([err, raw]) => {
     const fields = raw as Record<string, string> | null
     return err || !fields || Object.keys(fields).length === 0 ? null : (deserialize(fields) as unknown as DeliveryRecord)
@@ -98,15 +87,11 @@ export async function loadDeliveries(redis: Redis, keys: Keys, ids: readonly str
 }
 
 /** Status of each delivery id (missing ones left out): one pipelined HGET per id. */
-export async function deliveryStatuses(redis: Redis, keys: Keys, ids: readonly string[]): Promise<Map<string, DeliveryStatus>> {
+export async function deliveryStatuses(redis: Redis, keys: Partitions, ids: readonly string[]): Promise<Map<string, DeliveryStatus>> {
   const out = new Map<string, DeliveryStatus>()
   for (let start = 0; start < ids.length; start += 1000) {
     const chunk = ids.slice(start, start + 1000)
-    const pipeline = redis.pipeline()
-    for (const id of chunk) {
-      pipeline.hget(keys.delivery(id), 'status')
-    }
-    const replies = (await pipeline.exec()) ?? []
+    const replies = await pipelineByPartition(redis, keys, chunk, (pipeline, k, id) => pipeline.hget(k.delivery(id), 'status'))
     chunk.forEach((id, i) => {
       const status = parseField(replies[i]?.[1] as string | null)
       if (typeof status === 'string') {
@@ -117,7 +102,9 @@ export async function deliveryStatuses(redis: Redis, keys: Keys, ids: readonly s
   return out
 }
 
-/** Ids in the deliveries index since `sinceMs`, newest first, at most `cap` (the summary's bounded count). */
-export function recentDeliveryIds(redis: Redis, keys: Keys, sinceMs: number, cap: number): Promise<string[]> {
-  return redis.zrevrangebyscore(keys.deliveries, '+inf', sinceMs, 'LIMIT', 0, cap)
+/** Ids in the deliveries indexes since `sinceMs`, newest first, at most `cap` (the summary's bounded count). */
+export async function recentDeliveryIds(redis: Redis, keys: Partitions, sinceMs: number, cap: number): Promise<string[]> {
+  if (keys.count === 1) return redis.zrevrangebyscore(keys.all[0]!.deliveries, '+inf', sinceMs, 'LIMIT', 0, cap)
+  const page = await scanIndex(redis, { key: keys.all.map((k) => k.deliveries), fromMs: sinceMs, toMs: null, after: null, limit: cap, budget: cap, load: (ids) => Promise.resolve(ids), keep: () => true })
+  return page.items
 }

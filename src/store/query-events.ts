@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
-import type { Keys } from './keys.ts'
+import type { Partitions } from './partitions.ts'
+import { pipelineByPartition } from './pipeline-by-partition.ts'
 import { fromFields } from './record-codec.ts'
 import type { EventRecord } from './records.ts'
 import { scanIndex, type IndexPosition, type ScanPage } from './scan-index.ts'
@@ -24,9 +25,9 @@ export interface EventQuery {
 /** Most events one list call examines (see scanIndex on short pages). */
 const SCAN_BUDGET = 5_000
 
-export function listEvents(redis: Redis, keys: Keys, query: EventQuery): Promise<ScanPage<EventHead>> {
+export function listEvents(redis: Redis, keys: Partitions, query: EventQuery): Promise<ScanPage<EventHead>> {
   return scanIndex(redis, {
-    key: keys.events,
+    key: keys.all.map((k) => k.events),
     fromMs: query.fromMs,
     toMs: query.toMs,
     after: query.after,
@@ -44,16 +45,13 @@ export function hasStatus(event: Pick<EventRecord, 'routes'>, status: EventStatu
   return status === 'matched' ? matched : status === 'error' ? failed : !matched && !failed
 }
 
-export async function loadEventHeads(redis: Redis, keys: Keys, ids: readonly string[]): Promise<(EventHead | null)[]> {
-  const pipeline = redis.pipeline()
-  for (const id of ids) {
-    pipeline.hmget(keys.event(id), ...HEAD_FIELDS)
-  }
-  const replies = (await pipeline.exec()) ?? []
+export async function loadEventHeads(redis: Redis, keys: Partitions, ids: readonly string[]): Promise<(EventHead | null)[]> {
+  const replies = await pipelineByPartition(redis, keys, ids, (pipeline, k, id) => pipeline.hmget(k.event(id), ...HEAD_FIELDS))
   return replies.map(([err, values]) => (err ? null : (fromFields(HEAD_FIELDS, values as (string | null)[]) as EventHead | null)))
 }
 
-/** Events received since `sinceMs`: one ZCOUNT. */
-export function countEventsSince(redis: Redis, keys: Keys, sinceMs: number): Promise<number> {
-  return redis.zcount(keys.events, sinceMs, '+inf')
+/** Events received since `sinceMs`: one ZCOUNT per partition. */
+export async function countEventsSince(redis: Redis, keys: Partitions, sinceMs: number): Promise<number> {
+  const counts = await Promise.all(keys.all.map((k) => redis.zcount(k.events, sinceMs, '+inf')))
+  return counts.reduce((a, b) => a + b, 0)
 }

@@ -7,8 +7,8 @@ export interface IndexPosition {
 }
 
 export interface ScanRequest<T> {
-  /** a sorted set scored by epoch milliseconds */
-  key: string
+  /** a sorted set scored by epoch milliseconds, or one per partition (read as one merged index) */
+  key: string | readonly string[]
   fromMs: number | null
   toMs: number | null
   /** continue after this position (from a previous page's `next`) */
@@ -46,13 +46,7 @@ export async function scanIndex<T>(redis: Redis, req: ScanRequest<T>): Promise<S
   while (examined < req.budget) {
     const count = Math.min(CHUNK, req.budget - examined)
     const max = Number.isFinite(score) ? String(score) : '+inf'
-    const flat = await redis.zrevrangebyscore(req.key, max, min, 'WITHSCORES', 'LIMIT', offset, count)
-    const ids: string[] = []
-    const scores: number[] = []
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      ids.push(flat[i] as string)
-      scores.push(Number(flat[i + 1]))
-    }
+    const { ids, scores } = await readRange(redis, req.key, max, min, offset, count)
     if (ids.length === 0) {
       return { items, next: null }
     }
@@ -79,6 +73,36 @@ export async function scanIndex<T>(redis: Redis, req: ScanRequest<T>): Promise<S
     }
   }
   return { items, next: { score, offset } }
+}
+
+interface Range {
+  ids: string[]
+  scores: number[]
+}
+
+/**
+ * Members `offset` to `offset + count` of the index newest first, from `max` down to `min`. Several
+ * indexes are read as one: newest first, members of equal score in ZREVRANGE's order (descending
+ * bytes), so a position (score, offset) means the same in the merged index as in a single one.
+ */
+async function readRange(redis: Redis, key: string | readonly string[], max: string, min: string, offset: number, count: number): Promise<Range> {
+  const keys = typeof key === 'string' ? [key] : key
+  if (keys.length === 1) return pairs(await redis.zrevrangebyscore(keys[0]!, max, min, 'WITHSCORES', 'LIMIT', offset, count))
+  const parts = await Promise.all(keys.map(async (k) => pairs(await redis.zrevrangebyscore(k, max, min, 'WITHSCORES', 'LIMIT', 0, offset + count))))
+  const merged = parts.flatMap((p) => p.ids.map((id, i) => ({ id, score: p.scores[i]! })))
+  merged.sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+  const page = merged.slice(offset, offset + count)
+  return { ids: page.map((m) => m.id), scores: page.map((m) => m.score) }
+}
+
+function pairs(flat: string[]): Range {
+  const ids: string[] = []
+  const scores: number[] = []
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    ids.push(flat[i] as string)
+    scores.push(Number(flat[i + 1]))
+  }
+  return { ids, scores }
 }
 
 /** Cursors are opaque to clients: base64url of `score.offset`. */

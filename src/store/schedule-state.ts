@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Keys } from './keys.ts'
+import { asPartitions, type Partitions } from './partitions.ts'
 
 /** What is remembered of a schedule across processes and restarts. */
 export interface ScheduleRecord {
@@ -14,17 +15,18 @@ export interface ScheduleState {
 }
 
 /** One hash per schedule (keys.ts `schedule`), written by the accept script with the schedule's event. */
-export function createScheduleState(redis: Redis, keys: Keys): ScheduleState {
-  const key = (name: string): string => keys.schedule(name)
+export function createScheduleState(redis: Redis, keys: Keys | Partitions): ScheduleState {
+  // a schedule's events and its hash live in the schedule's partition (ingest-pipeline.ts partitionFor)
+  const partitions = asPartitions(keys)
   return {
     async read(names) {
-      const pipeline = redis.pipeline()
-      for (const name of names) pipeline.hmget(key(name), 'last_fire', 'last_event')
-      const replies = (await pipeline.exec()) ?? []
+      // sent together, one command per schedule (their keys may be on different slots)
+      const replies = await Promise.all(
+        names.map((name) => redis.hmget(partitions.forName(name).schedule(name), 'last_fire', 'last_event').catch(() => [null, null]))
+      )
       const out = new Map<string, ScheduleRecord>()
       names.forEach((name, i) => {
-        const [err, fields] = replies[i] ?? [null, null]
-        const [lastFire, lastEvent] = err ? [null, null] : ((fields as (string | null)[] | null) ?? [null, null])
+        const [lastFire, lastEvent] = replies[i] ?? [null, null]
         out.set(name, { last_fire: lastFire ?? null, last_event: lastEvent ?? null })
       })
       return out

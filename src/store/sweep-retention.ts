@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import type { StorageLimits } from './accept-event.ts'
 import type { Keys } from './keys.ts'
+import { asPartitions, partitionShare, type Partitions } from './partitions.ts'
 import { registerScripts } from './scripts/register-scripts.ts'
 
 /** How often the sweep runs after the one at start. */
@@ -15,7 +16,7 @@ export interface RetentionSweep {
 
 export interface RetentionSweepOptions {
   redis: Redis
-  keys: Keys
+  keys: Keys | Partitions
   limits: StorageLimits
   logger: Logger
   intervalMs?: number
@@ -32,6 +33,9 @@ export interface RetentionSweepOptions {
 export function startRetentionSweep(options: RetentionSweepOptions): RetentionSweep {
   const { redis, keys, limits, logger } = options
   const { sweepStep } = registerScripts(redis)
+  // every partition in turn, each keeping its share of RETENTION_COUNT and DEDUP_MAX
+  const partitions = asPartitions(keys).all
+  const share = partitionShare(limits, partitions.length)
   let stopped = false
   let running = false
   let lastError = ''
@@ -41,7 +45,10 @@ export function startRetentionSweep(options: RetentionSweepOptions): RetentionSw
     for (;;) {
       if (stopped) return removed
       // one step (scripts/sweep-step.ts) removes at most TRIM_BATCH_MAX entries of each kind
-      const n = await sweepStep([keys.events, keys.deliveries, keys.dedupClaims], Date.now() - limits.retentionMs, limits.retentionCount, keys.event(''), keys.delivery(''), limits.dedupMax)
+      let n = 0
+      for (const k of partitions) {
+        n += await sweepStep([k.events, k.deliveries, k.dedupClaims], Date.now() - limits.retentionMs, share.retentionCount, k.event(''), k.delivery(''), share.dedupMax)
+      }
       if (n === 0) return removed
       removed += n
     }

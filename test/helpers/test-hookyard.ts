@@ -42,7 +42,10 @@ export async function startTestHookyard(options: TestHookyardOptions): Promise<T
   }
   const prefix = options.env?.['HOOKYARD_PREFIX'] ?? `t${randomUUID().slice(0, 8)}`
   const redisUrl = options.redisUrl ?? inject('redisUrl')
-  const env = { ...options.env, REDIS_URL: redisUrl, RULES_DIR: rulesDir, PORT: '0', HOST: '127.0.0.1', HOOKYARD_PREFIX: prefix }
+  // REDIS_PARTITIONS in the test run's environment runs every in-process hookyard with that many
+  // partitions on the one server (child processes inherit it anyway)
+  const partitions = process.env['REDIS_PARTITIONS'] ? { REDIS_PARTITIONS: process.env['REDIS_PARTITIONS'] } : {}
+  const env = { ...partitions, ...options.env, REDIS_URL: redisUrl, RULES_DIR: rulesDir, PORT: '0', HOST: '127.0.0.1', HOOKYARD_PREFIX: prefix }
   const logs: string[] = []
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {

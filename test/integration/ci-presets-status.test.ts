@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createDeliveryLog, type DeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import type { AttemptRecord } from '../../src/store/records.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
@@ -44,7 +44,7 @@ describe('CI preset answers, as each API documents them (delivery status and att
     for (const name of NAMES) servers[name] = await startCaptureServer()
     const urls = Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, s.url]))
     hy = await startTestHookyard({ rules: { 'ci.yaml': rules(urls) }, env: { APP_TOKEN: TOKEN } })
-    log = createDeliveryLog(hy.redis, createKeys(hy.prefix), 3600_000)
+    log = createDeliveryLog(hy.redis, storeKeys(hy.prefix), 3600_000)
   })
   afterAll(async () => {
     await hy.stop()

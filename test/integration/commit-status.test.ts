@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createDeliveryLog, type DeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import { startCaptureServer, type CaptureServer, type CapturedRequest } from '../helpers/capture-server.ts'
 import { fixtureText, githubBranchPush } from '../helpers/fixtures.ts'
 import { bitbucketHeaders, giteaHeaders, githubHeaders, gitlabHeaders } from '../helpers/sign.ts'
@@ -89,7 +89,7 @@ describe('commit statuses posted back to the host of the commit (report_to)', ()
     servers.github.fallback = { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":1}' }
     const urls = Object.fromEntries(STANDS.map((name) => [name, servers[name].url])) as Record<Stand, string>
     hy = await startTestHookyard({ rules: { 'status.yaml': rules(urls) }, env: { ...SECRETS, HOOKYARD_PUBLIC_URL: 'https://hookyard.example.com' } })
-    log = createDeliveryLog(hy.redis, createKeys(hy.prefix), 3600_000)
+    log = createDeliveryLog(hy.redis, storeKeys(hy.prefix), 3600_000)
   })
   afterAll(async () => {
     await hy.stop()

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createDeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import type { DeliveryRecord } from '../../src/store/records.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
@@ -86,7 +86,7 @@ routes:
   })
 
   it('a burst of 6 pushes fires the first at once and the newest once the 3 s window ends; no cooldown receives all 6', async () => {
-    const log = createDeliveryLog(redis, createKeys(prefix), 3600_000)
+    const log = createDeliveryLog(redis, storeKeys(prefix), 3600_000)
     const started = Date.now()
     const ids: string[] = []
     for (let i = 1; i <= 6; i++) {
@@ -117,7 +117,7 @@ routes:
   }, 40_000)
 
   it('a worker killed with SIGKILL mid-delivery loses nothing: the other worker completes it', async () => {
-    const log = createDeliveryLog(redis, createKeys(prefix), 3600_000)
+    const log = createDeliveryLog(redis, storeKeys(prefix), 3600_000)
     slow.respondWith({ status: 200, delayMs: 800 })
     const res = await post(ingest.url, push(sha(99), 'slow'))
     expect(res.status).toBe(202)

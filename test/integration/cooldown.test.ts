@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import { startRedisServer } from '../../src/embedded-redis.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
@@ -78,7 +78,7 @@ routes:
     // a third push to alpha within its hour-long window is held back, not sent
     const res = await post(push('alpha', 'c'.repeat(40)))
     const { deliveries } = (await res.json()) as { deliveries: { id: string }[] }
-    const log = createDeliveryLog(hy.redis, createKeys(hy.prefix), 3600_000)
+    const log = createDeliveryLog(hy.redis, storeKeys(hy.prefix), 3600_000)
     const record = await log.getDelivery(deliveries[0]!.id)
     expect(record).toMatchObject({ status: 'queued', cooldown_key: 'per-branch/alpha' })
     expect(perBranch.requests).toHaveLength(2)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createDeliveryLog, type DeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { startTestHookyard, type TestHookyard } from '../helpers/test-hookyard.ts'
 
@@ -32,7 +32,7 @@ describe('delivery retries', () => {
   beforeAll(async () => {
     target = await startCaptureServer()
     hy = await startTestHookyard({ rules: { 'app.yaml': RULES }, env: { APP_TOKEN: TOKEN, TARGET_URL: `${target.url}/trigger` } })
-    log = createDeliveryLog(hy.redis, createKeys(hy.prefix), 3600_000)
+    log = createDeliveryLog(hy.redis, storeKeys(hy.prefix), 3600_000)
   })
   afterAll(async () => {
     await hy.stop()
@@ -141,7 +141,7 @@ describe('delivery retries', () => {
       const res = await other.post('app', '{"n":6}', { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` })
       expect(res.status).toBe(202)
       const { deliveries } = (await res.json()) as { deliveries: { id: string }[] }
-      const otherLog = createDeliveryLog(other.redis, createKeys(other.prefix), 3600_000)
+      const otherLog = createDeliveryLog(other.redis, storeKeys(other.prefix), 3600_000)
       const id = deliveries[0]!.id
       await expect.poll(async () => (await otherLog.getDelivery(id))?.status, { timeout: 15_000 }).toBe('failed')
       const attempts = await otherLog.listAttempts(id)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createDeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import type { DeliveryRecord } from '../../src/store/records.ts'
 import type { Notification } from '../../src/notify/notification.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
@@ -119,7 +119,7 @@ routes:
   })
 
   const statuses = async (ids: string[]) => {
-    const log = createDeliveryLog(redis, createKeys(prefix), 3600_000)
+    const log = createDeliveryLog(redis, storeKeys(prefix), 3600_000)
     return (await Promise.all(ids.map((id) => log.getDelivery(id)))) as DeliveryRecord[]
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { describe, expect, inject, it } from 'vitest'
 import { createDeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import { startCaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
 import { startHookyardProcess, writeRules } from '../helpers/hookyard-process.ts'
@@ -38,7 +38,7 @@ routes:
       await expect(fetch(`${hy.url}/healthz`)).rejects.toThrow()
       expect(await exited).toBe(0)
 
-      const log = createDeliveryLog(redis, createKeys(prefix), 3600_000)
+      const log = createDeliveryLog(redis, storeKeys(prefix), 3600_000)
       expect((await log.getDelivery(deliveries[0]!.id))?.status).toBe('delivered')
       expect(target.requests).toHaveLength(1)
       expect(hy.logs().at(-1)?.['msg']).toBe('stopped')

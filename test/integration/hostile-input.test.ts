@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDeliveryLog, type DeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import { MAX_JSON_DEPTH } from '../../src/sources/parse-body.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubHeaders, tokenHeaders } from '../helpers/sign.ts'
@@ -153,7 +153,7 @@ describe('hostile input against a running hookyard', () => {
       rules: { 'hostile.yaml': rules({ ci: ci.url, redirector: redirector.url, raw: raw.url }) },
       env: { GH, APP, MAX_BODY_BYTES: String(MAX_BODY_BYTES) },
     })
-    log = createDeliveryLog(hy.redis, createKeys(hy.prefix), 3600_000)
+    log = createDeliveryLog(hy.redis, storeKeys(hy.prefix), 3600_000)
   })
   afterAll(async () => {
     await hy?.stop()

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDeliveryLog } from '../../src/store/delivery-log.ts'
-import { createKeys } from '../../src/store/keys.ts'
+import { storeKeys } from '../helpers/store-keys.ts'
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts'
 import { githubBranchPush } from '../helpers/fixtures.ts'
 import { githubHeaders } from '../helpers/sign.ts'
@@ -54,7 +54,7 @@ routes:
     expect(res.status).toBe(202)
     return ((await res.json()) as { deliveries: { id: string }[] }).deliveries[0]!.id
   }
-  const log = () => createDeliveryLog(hy.redis, createKeys(hy.prefix), 3600_000)
+  const log = () => createDeliveryLog(hy.redis, storeKeys(hy.prefix), 3600_000)
 
   it('a delivery waiting in its retry backoff is superseded by a newer one for the key', async () => {
     flaky.respondWith({ status: 503 })

@@ -126,3 +126,17 @@ local function append_inbox(inbox, pairs)
   if #pairs > 0 then redis.call('XADD', inbox, '*', unpack(pairs)) end
 end
 `
+
+/**
+ * The partition of an event or delivery id, as store/partitions.ts partitionOfId computes it: the
+ * last two hex digits of the event id (the part before the first `-`) modulo the partitions.
+ */
+export const PARTITION_FUNCTION = `
+local function partition_of(id, partitions)
+  if partitions == 1 then return 0 end
+  local event = string.match(id, '^[^-]*')
+  local byte = string.match(event, '^.*(%x%x)$')
+  if not byte then return 0 end
+  return tonumber(byte, 16) % partitions
+end
+`

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { ACCEPT_BATCH } from './accept-batch.ts'
-import { MARK_SENT, RECORD, RELEASE, SETTLE, TAKE } from './cooldown-scripts.ts'
+import { FOLD, MARK_SENT, RECORD, RELEASE, SETTLE, TAKE } from './cooldown-scripts.ts'
 import { ADD_DELIVERY, MARK_SUPERSEDED, NEXT_REPLAY, RECORD_ATTEMPT } from './delivery-scripts.ts'
 import { ADMIT, COUNT_OUTCOME, DROP_PROBE, FREE_SLOT, PAUSE, RESUME } from './flow-scripts.ts'
 import { SWEEP_STEP } from './sweep-step.ts'
@@ -13,8 +13,9 @@ const DEFINITIONS = {
   addDelivery: { keys: 3, lua: ADD_DELIVERY },
   nextReplay: { keys: 1, lua: NEXT_REPLAY },
   markSuperseded: { keys: 1, lua: MARK_SUPERSEDED },
-  cooldownRecord: { keys: 2, lua: RECORD },
-  cooldownTake: { keys: 1, lua: TAKE },
+  cooldownRecord: { keys: 3, lua: RECORD },
+  cooldownTake: { keys: 2, lua: TAKE },
+  cooldownFold: { keys: 1, lua: FOLD },
   cooldownMarkSent: { keys: 1, lua: MARK_SENT },
   cooldownRelease: { keys: 1, lua: RELEASE },
   cooldownSettle: { keys: 1, lua: SETTLE },
@@ -34,8 +35,9 @@ interface Replies {
   addDelivery: number
   nextReplay: number | null
   markSuperseded: number
-  cooldownRecord: [gateTtl: number, foldedTarget: string, foldedId: string]
-  cooldownTake: [latest: string, seq: number, foldedTarget: string, foldedId: string] | null
+  cooldownRecord: [gateTtl: number, foldedTarget: string, foldedId: string, foldedInto: string, pendingFolds: string[]]
+  cooldownTake: [latest: string, seq: number, foldedTarget: string, foldedId: string, pendingFolds: string[]] | null
+  cooldownFold: string
   cooldownMarkSent: number
   cooldownRelease: number
   cooldownSettle: number | 'OK'
