@@ -4,7 +4,9 @@
  * that checks the signature and does one XADD; adnanh/webhook when installed), end to end under a
  * flood (deliveries/s against the accept rate), trigger latency at a steady rate, the mapping cost
  * per event and RSS under load. req/s swing with a shared machine's load, so beside them it prints
- * what does not: CPU, Redis memory and AOF bytes per event, and the ratios between the servers. Writes every figure as JSON (BENCH_OUT).
+ * what does not: CPU, Redis memory and AOF bytes per event, and the ratios between the servers. The
+ * CPU slices add a floor: the naive server that also parses and compresses each body, the work a
+ * routing relay cannot skip, so hookyard's own overhead shows apart. Writes every figure as JSON (BENCH_OUT).
  * BENCH_ONLY=startup measures the start-up section alone.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
   // trigger latency start fresh ones of their own (bench/fresh-relay.ts)
   const redis = await startRedisServer({ dir: join(work, 'redis') })
   const naiveRedis = await startRedisServer({ dir: join(work, 'redis-naive') })
+  const floorRedis = await startRedisServer({ dir: join(work, 'redis-floor') })
   const target = await startRecordingTarget()
   const rulesDir = join(work, 'rules')
   const rulesText = benchRules(target.url)
@@ -81,16 +84,18 @@ async function main(): Promise<void> {
     // median ingest rate is reported, with the baselines measured right before it
     const bare = await startProcess(['--import', 'tsx', 'bench/bare-hono-server.ts'], {}, 'listening')
     const naive = await startProcess(['--import', 'tsx', 'bench/naive-durable-server.ts'], { REDIS_URL: naiveRedis.url, BENCH_SECRET }, 'listening')
+    const floor = await startProcess(['--import', 'tsx', 'bench/naive-durable-server.ts'], { REDIS_URL: floorRedis.url, BENCH_SECRET, NAIVE_FLOOR: '1' }, 'listening')
     const ingest = await startProcess(['bin/hookyard.js', 'serve', '--role', 'ingest'], { ...env, REDIS_URL: redis.url, HOOKYARD_PREFIX: 'bench-ingest' }, 'hookyard listening')
     const webhook = await startWebhook(work, BENCH_SECRET)
     if (!webhook) log(WEBHOOK_MISSING)
     const ingestStore = new DurableStore(redis, join(work, 'redis'))
     const naiveStore = new DurableStore(naiveRedis, join(work, 'redis-naive'))
-    await ingestStore.storage.holdRewrites()
-    await naiveStore.storage.holdRewrites()
+    const floorStore = new DurableStore(floorRedis, join(work, 'redis-floor'))
+    await Promise.all([ingestStore, naiveStore, floorStore].map((store) => store.storage.holdRewrites()))
     // warm-up
     await load(bare.port)
     naiveStore.stored += accepted(await load(naive.port))
+    floorStore.stored += accepted(await load(floor.port, CPU_SLICE_SEC))
     ingestStore.stored += accepted(await load(ingest.port))
     if (webhook) await load(webhook.port)
     const rounds: Round[] = []
@@ -107,8 +112,11 @@ async function main(): Promise<void> {
       )
     }
     const slices = await interleavedCpu(
-      () => measured(naive, () => load(naive.port, CPU_SLICE_SEC), naiveStore),
-      () => measured(ingest, () => load(ingest.port, CPU_SLICE_SEC), ingestStore),
+      {
+        naive: () => measured(naive, () => load(naive.port, CPU_SLICE_SEC), naiveStore),
+        floor: () => measured(floor, () => load(floor.port, CPU_SLICE_SEC), floorStore),
+        ingest: () => measured(ingest, () => load(ingest.port, CPU_SLICE_SEC), ingestStore),
+      },
       CPU_SLICES,
       rounds
     )
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
     const { load: baseline, cpu: baselineCpu } = round.bare
     const { load: acceptedRun, cpu: ingestCpu } = round.ingest
     const ingestRss = ingest.rssMiB()
-    await Promise.all([bare.stop(), naive.stop(), ingest.stop(), webhook?.stop()])
+    await Promise.all([bare.stop(), naive.stop(), floor.stop(), ingest.stop(), webhook?.stop()])
     log(`baseline  bare Hono reading the body: ${baseline.requestsPerSec} req/s, p99 ${baseline.p99Ms} ms; CPU per request: server ${baselineCpu.server} us, load generator ${baselineCpu.loadGenerator} us`)
     log(`ingest    hookyard durable accept: ${acceptedRun.requestsPerSec} req/s (${ratio.toFixed(2)} x baseline), p50 ${acceptedRun.p50Ms} ms, p99 ${acceptedRun.p99Ms} ms, non-2xx ${acceptedRun.non2xx}, errors ${acceptedRun.errors}`)
     log(`cpu       per accepted request: hookyard ${ingestCpu.server} us, redis ${ingestCpu.redis} us (no AOF rewrite during the run), load generator ${ingestCpu.loadGenerator} us`)
@@ -144,13 +152,14 @@ async function main(): Promise<void> {
     )
     const rewrite = { ingest: await ingestStore.rewriteCpu(), naive: await naiveStore.rewriteCpu() }
     log(`rewrite   one AOF rewrite, Redis CPU per stored event: hookyard ${rewrite.ingest} us (${ingestStore.stored} events), naive durable ${rewrite.naive} us (${naiveStore.stored} events)`)
-    await ingestStore.close()
-    await naiveStore.close()
+    await Promise.all([ingestStore, naiveStore, floorStore].map((store) => store.close()))
     const ratios = {
       ingest_to_naive: {
         req_per_sec: ratioOf(acceptedRun.requestsPerSec, naiveRun.load.requestsPerSec),
         // the least of the interleaved slices: a shared VM's stolen time only ever adds CPU time
         cpu_per_event: slices.ratio,
+        // the same for the floor: what parsing and compressing each body cost on their own
+        floor_cpu_per_event: slices.floor_ratio,
         cpu_per_event_median_round: ratioOf(ingestCpu.server + ingestCpu.redis, naiveRun.cpu.server + naiveRun.cpu.redis),
         redis_memory_per_event: ratioOf(ingestStorage.memory, naiveStorage.memory),
         aof_bytes_per_event: ratioOf(ingestStorage.aof, naiveStorage.aof),
@@ -162,13 +171,12 @@ async function main(): Promise<void> {
     }
     const n = ratios.ingest_to_naive
     log(
-      `ratios    hookyard / naive durable: req/s ${n.req_per_sec} x, CPU per event (server + redis, least of the slices) ${n.cpu_per_event} x (median round ${n.cpu_per_event_median_round} x), Redis memory per event ${n.redis_memory_per_event} x, AOF bytes per event ${n.aof_bytes_per_event} x; ` +
+      `ratios    hookyard / naive durable: req/s ${n.req_per_sec} x, CPU per event (server + redis, least of the slices) ${n.cpu_per_event} x (median round ${n.cpu_per_event_median_round} x; the floor ${n.floor_cpu_per_event} x), Redis memory per event ${n.redis_memory_per_event} x, AOF bytes per event ${n.aof_bytes_per_event} x; ` +
         `hookyard / bare Hono: req/s ${ratios.ingest_to_bare.req_per_sec} x, server CPU per request ${ratios.ingest_to_bare.cpu_per_request} x` +
         (ratios.webhook_to_ingest ? `; adnanh webhook / hookyard: req/s ${ratios.webhook_to_ingest.req_per_sec} x, CPU per request (all its processes) ${ratios.webhook_to_ingest.cpu_per_event} x` : '')
     )
 
-    await redis.stop()
-    await naiveRedis.stop()
+    await Promise.all([redis, naiveRedis, floorRedis].map((server) => server.stop()))
     const endToEnd = await measureEndToEnd({ work, env, target, floodSec: E2E_DURATION_SEC, flood: load })
     log(describeEndToEnd(endToEnd))
     const latency = await measureTriggerLatency({ work, env, target, body, headers, ratePerSec: LATENCY_RATE, durationSec: LATENCY_DURATION_SEC })
@@ -222,8 +230,7 @@ async function main(): Promise<void> {
     log(`wrote ${OUT}`)
   } finally {
     await target.close()
-    await redis.stop()
-    await naiveRedis.stop()
+    await Promise.all([redis, naiveRedis, floorRedis].map((server) => server.stop()))
     rmSync(work, { recursive: true, force: true })
   }
 }

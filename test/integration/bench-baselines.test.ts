@@ -1,6 +1,7 @@
 /**
  * The benchmark's baselines do what the comparison claims: the naive durable server checks the
- * signature and stores the body before answering, adnanh/webhook accepts only signed requests,
+ * signature and stores the body before answering, its floor variant also parses the body and
+ * stores it as hookyard's store does, adnanh/webhook accepts only signed requests,
  * and the Redis storage readings see growth and refuse a window an AOF rewrite ran in.
  */
 import { Redis } from 'ioredis'
@@ -12,6 +13,7 @@ import { startRedisServer, type RedisServerHandle } from '../../src/embedded-red
 import { startProcess, type BenchProcess } from '../../bench/processes.ts'
 import { RedisStorage } from '../../bench/redis-storage.ts'
 import { startWebhook, WEBHOOK_BINARY } from '../../bench/webhook-baseline.ts'
+import { takeBody } from '../../src/store/stored-body.ts'
 import { signGithub } from '../helpers/sign.ts'
 
 const SECRET = 'bench-test-secret'
@@ -67,6 +69,38 @@ describe('naive durable server', () => {
     expect(afterRewrite.aofRewrites).toBe(beforeRewrite.aofRewrites + 1)
     expect(() => RedisStorage.perEvent(beforeRewrite, afterRewrite, 1)).toThrow(/AOF rewrite ran during the measurement/)
     await storage.close()
+  })
+})
+
+describe('the floor (NAIVE_FLOOR=1)', () => {
+  let server: BenchProcess
+  beforeAll(async () => {
+    await client.del('naive:events')
+    server = await startProcess(['--import', 'tsx', 'bench/naive-durable-server.ts'], { REDIS_URL: redis.url, BENCH_SECRET: SECRET, NAIVE_FLOOR: '1' }, 'listening')
+  })
+  afterAll(() => server.stop())
+
+  it('parses the signed body and stores it compressed, as the event store keeps bodies', async () => {
+    const ok = await post(server.port, signGithub(SECRET, body))
+    expect(ok.status).toBe(202)
+    expect(await ok.json()).toMatchObject({ ref: 'refs/heads/main' })
+    const entries = await client.xrangeBuffer('naive:events', '-', '+')
+    expect(entries).toHaveLength(1)
+    const [field, bytes] = entries[0]![1]
+    expect(field?.toString()).toBe('raw_body_deflate')
+    expect(bytes!.length).toBeLessThan(body.length / 4)
+    expect(takeBody({ raw_body_deflate: bytes! })?.toString()).toBe(body)
+  })
+
+  it('answers a body that is not JSON with 400 and stores nothing', async () => {
+    const notJson = 'not json'
+    const res = await fetch(`http://127.0.0.1:${server.port}/hooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signGithub(SECRET, notJson) },
+      body: notJson,
+    })
+    expect(res.status).toBe(400)
+    expect(await client.xlen('naive:events')).toBe(1)
   })
 })
 
