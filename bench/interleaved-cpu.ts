@@ -1,7 +1,8 @@
 import type { RunFigures } from './measured-run.ts'
 
-/** The servers that take turns: the naive durable server, the floor (naive + parse + compress) and hookyard. */
-export type CpuContender = 'naive' | 'floor' | 'ingest'
+/** The servers that take turns, in this order: the naive durable server, the floor (naive + parse + compress) and hookyard. */
+const CONTENDERS = ['naive', 'floor', 'ingest'] as const
+export type CpuContender = (typeof CONTENDERS)[number]
 
 /** CPU per accepted event of each server (its process + its Redis) in each slice, in microseconds. */
 export interface InterleavedCpu {
@@ -35,7 +36,7 @@ export async function interleavedCpu(
   const total = (run: RunFigures): number => run.cpu.server + run.cpu.redis
   const us: Record<CpuContender, number[]> = { naive: rounds.map((r) => total(r.naive)), floor: [], ingest: rounds.map((r) => total(r.ingest)) }
   for (let i = 0; i < slices; i++) {
-    for (const name of ['naive', 'floor', 'ingest'] as const) us[name].push(total(await runs[name]()))
+    for (const name of CONTENDERS) us[name].push(total(await runs[name]()))
   }
   const least = (name: CpuContender): number => Math.min(...us[name])
   const ratio = (a: number, b: number): number => Number((a / b).toFixed(2))

@@ -18,8 +18,8 @@ import { signGithub } from '../helpers/sign.ts'
 
 const SECRET = 'bench-test-secret'
 const body = JSON.stringify({ ref: 'refs/heads/main', padding: 'x'.repeat(4000) })
-const post = (port: number, signature: string): Promise<Response> =>
-  fetch(`http://127.0.0.1:${port}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body })
+const post = (port: number, signature: string, payload = body): Promise<Response> =>
+  fetch(`http://127.0.0.1:${port}/hooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: payload })
 
 let dir: string
 let redis: RedisServerHandle
@@ -94,12 +94,7 @@ describe('the floor (NAIVE_FLOOR=1)', () => {
 
   it('answers a body that is not JSON with 400 and stores nothing', async () => {
     const notJson = 'not json'
-    const res = await fetch(`http://127.0.0.1:${server.port}/hooks/github`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signGithub(SECRET, notJson) },
-      body: notJson,
-    })
-    expect(res.status).toBe(400)
+    expect((await post(server.port, signGithub(SECRET, notJson), notJson)).status).toBe(400)
     expect(await client.xlen('naive:events')).toBe(1)
   })
 })
